@@ -1,0 +1,88 @@
+"""The engine's exception hierarchy.
+
+Every error carries the context a person needs to find the cause: the process instance, the task,
+the BPMN element and the line of a script, where they are known.
+"""
+
+from __future__ import annotations
+
+
+class EngineError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        instance_id: str | None = None,
+        task_id: str | None = None,
+        element_id: str | None = None,
+        line: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.instance_id = instance_id
+        self.task_id = task_id
+        self.element_id = element_id
+        self.line = line
+
+    def __str__(self) -> str:
+        where = [
+            f"{label} {value}"
+            for label, value in (
+                ("instance", self.instance_id),
+                ("task", self.task_id),
+                ("element", self.element_id),
+                ("line", self.line),
+            )
+            if value is not None
+        ]
+        return f"{self.message} ({', '.join(where)})" if where else self.message
+
+
+class NotFound(EngineError):
+    """A process, instance, task or user that does not exist."""
+
+
+class Conflict(EngineError):
+    """A change that collides with the current state (stale version, task not ready, claimed)."""
+
+
+class PermissionDenied(EngineError):
+    """The acting user may not do this."""
+
+
+class InvalidInput(EngineError):
+    """Input that fails validation; `errors` lists the problems field by field."""
+
+    def __init__(self, message: str, errors: list | dict | None = None, **context) -> None:
+        super().__init__(message, **context)
+        self.errors = errors
+
+
+class DeploymentInvalid(EngineError):
+    """A deployment bundle that failed parsing or lint; `problems` lists each finding."""
+
+    def __init__(self, message: str, problems: list) -> None:
+        super().__init__(message)
+        self.problems = problems
+
+
+class SandboxError(EngineError):
+    """An expression or script that the sandbox refused or stopped."""
+
+
+class SandboxViolation(SandboxError):
+    """The code uses something the sandbox forbids (found before or while running it)."""
+
+
+class SandboxTimeout(SandboxError):
+    """The evaluation ran past its CPU or wall-clock budget."""
+
+
+class SandboxMemoryError(SandboxError):
+    """The evaluation tried to use more memory than its budget."""
+
+
+class ScriptError(SandboxError):
+    """The user's code itself raised an exception (NameError, ZeroDivisionError, ...)."""
