@@ -1,0 +1,149 @@
+"""Benchmark of the solver core on seeded, realistic generated instances.
+
+Run from the repository root: ``.venv/bin/python bench/solvers.py`` (``make bench``).
+For each case it prints time to first feasible, time to proven optimum, objective, gap,
+and the greedy baseline with the ratio model/greedy.  Uses the package's own pinned
+(deterministic) solver parameters, the same the determinism tests use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+TERRITORIES = {  # court territories with rough centres (km grid) and weights
+    "Rīga": ((0.0, 0.0), 0.45),
+    "Kurzeme": ((-150.0, 10.0), 0.14),
+    "Zemgale": ((-40.0, -50.0), 0.13),
+    "Vidzeme": ((60.0, 60.0), 0.13),
+    "Latgale": ((200.0, -60.0), 0.15),
+}
+NAMES = list(TERRITORIES)
+
+
+def _territory(rng: random.Random) -> str:
+    return rng.choices(NAMES, weights=[w for _, w in TERRITORIES.values()])[0]
+
+
+def _near(rng: random.Random, territory: str, spread: float = 25.0) -> list[float]:
+    (x, y), _ = TERRITORIES[territory]
+    return [round(x + rng.gauss(0, spread), 1), round(y + rng.gauss(0, spread), 1)]
+
+
+def legal_aid_instance(seed: int, lawyers: int = 300, requests: int = 120) -> dict:
+    rng = random.Random(seed)
+    lawyer_rows = []
+    for i in range(lawyers):
+        home = _territory(rng)
+        territories = [home] + ([rng.choice(NAMES)] if rng.random() < 0.2 else [])
+        languages = ["lv"] + (["ru"] if rng.random() < 0.5 else []) + (["en"] if rng.random() < 0.3 else [])
+        lawyer_rows.append(
+            {
+                "id": f"L{i + 1:03d}",
+                "territories": sorted(set(territories)),
+                "languages": languages,
+                "juvenile": rng.random() < 0.2,
+                "available": rng.random() < 0.85,
+                "capacity": rng.choice([1, 1, 2, 2, 3]),
+                "load_30d": min(int(rng.expovariate(1 / 6)), 30),
+                "location": _near(rng, home),
+            }
+        )
+    request_rows = []
+    for i in range(requests):
+        if request_rows and rng.random() < 0.15:  # co-accused of the previous request
+            previous = request_rows[-1]
+            territory, case_id = previous["territory"], previous["case_id"]
+        else:
+            territory, case_id = _territory(rng), f"C{i + 1:04d}"
+        excluded = []
+        if rng.random() < 0.1:
+            excluded = rng.sample([lw["id"] for lw in lawyer_rows if territory in lw["territories"]], 2)
+        request_rows.append(
+            {
+                "id": f"R{i + 1:03d}",
+                "case_id": case_id,
+                "territory": territory,
+                "language": rng.choices(["lv", "ru", "en"], weights=[65, 30, 5])[0],
+                "juvenile": rng.random() < 0.1,
+                "urgent": rng.random() < 0.25,
+                "location": _near(rng, territory),
+                "excluded_lawyers": excluded,
+            }
+        )
+    return {
+        "date": "2026-03-02",
+        "lawyers": lawyer_rows,
+        "requests": request_rows,
+        "weights": {"fairness": 10, "distance": 1},
+    }
+
+
+def _fmt(seconds: float | None) -> str:
+    return "-" if seconds is None else f"{seconds:.3f} s"
+
+
+def _row(case: str, first: float | None, proven: float | None, objective, gap, greedy, ratio) -> None:
+    print(
+        f"{case:<34} first {_fmt(first):>10}  proven {_fmt(proven):>10}  objective {objective!s:>10}  "
+        f"gap {gap:>7}  greedy {greedy!s:>10}  model/greedy {ratio}"
+    )
+
+
+def bench_legal_aid(seed: int, time_limit: float) -> None:
+    from solvers import legal_aid
+    from solvers.legal_aid.solve import solve_with_stats
+
+    problem = legal_aid.parse_problem(legal_aid_instance(seed))
+    result, stats = solve_with_stats(problem, time_limit)
+    violations = legal_aid.check(problem, result.to_dict())
+    assert not violations, violations
+    ratio = f"{result.objective / stats.greedy_objective:.3f} ({1 - result.objective / stats.greedy_objective:+.1%} better)"
+    _row(
+        f"legal aid 300x120 seed {seed} [{result.status}]",
+        stats.first_solution_seconds,
+        result.solve_seconds if stats.proven else None,
+        result.objective,
+        "-" if stats.gap is None else f"{stats.gap:.2%}",
+        stats.greedy_objective,
+        ratio,
+    )
+
+
+def bench_urgent(seed: int) -> None:
+    from solvers import legal_aid
+
+    data = legal_aid_instance(seed)
+    data["requests"] = [dict(data["requests"][0], urgent=True)]
+    started = time.perf_counter()
+    problem = legal_aid.parse_problem(data)
+    result = legal_aid.solve(problem)
+    elapsed = time.perf_counter() - started
+    print(
+        f"{'urgent single assignment (parse+solve)':<34} {elapsed * 1000:.2f} ms  "
+        f"[{result.status}] lawyer {result.assignments[0].lawyer_id if result.assignments else '-'}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--only", choices=["legal-aid", "urgent", "roster", "hearings"])
+    args = parser.parse_args()
+    import solvers.cpsat
+
+    solvers.cpsat.cp_model()  # pay the import once, outside the timings
+    if args.only in (None, "legal-aid"):
+        bench_legal_aid(args.seed, args.time_limit)
+    if args.only in (None, "urgent"):
+        bench_urgent(args.seed)
+
+
+if __name__ == "__main__":
+    main()
