@@ -29,24 +29,37 @@ from engine.sandbox.policy import check
 SCRIPT_FILENAME = "<script>"
 MAX_REQUEST_BYTES = 64 * 1024 * 1024
 
-_BLOCKED_PREFIXES = (
+# Refused unconditionally once the worker is armed. The hook keeps these in default arguments:
+# rebinding module globals does not reach them, and replacing `__defaults__` or `__code__` is
+# itself an audited event ("object.__setattr__") that the hook refuses.
+_HARD_PREFIXES = (
     "os.", "subprocess.", "socket.", "ctypes.", "shutil.", "pty.", "webbrowser.", "urllib.",
     "http.", "ftplib.", "smtplib.", "sqlite3.", "tempfile.", "glob.", "fcntl.", "mmap.",
-    "msvcrt.", "winreg.", "_winapi.", "signal.", "syslog.", "resource.", "gc.", "marshal.",
-    "pickle.", "cpython.", "sys.",
+    "msvcrt.", "winreg.", "_winapi.", "syslog.", "gc.", "marshal.", "pickle.", "cpython.",
+    "sys.", "code.", "function.", "array.", "builtins.", "ssl.", "select.", "imaplib.",
+    "poplib.", "nntplib.", "telnetlib.", "shelve.", "dbm.", "zipimport.", "pdb.",
 )
-_BLOCKED_EVENTS = frozenset(
-    {"open", "import", "compile", "exec", "code.__new__", "function.__new__", "object.__getattr__",
-     "object.__setattr__", "object.__delattr__", "builtins.input", "builtins.breakpoint",
-     "builtins.id", "array.__new__"}
+_HARD_EVENTS = frozenset(
+    {"open", "import", "object.__setattr__", "object.__delattr__", "setopencode", "time.sleep"}
 )
+# Needed by the worker itself between evaluations; allowed only inside `GUARD.trusted()`.
+_SOFT_EVENTS = frozenset({"compile", "exec", "object.__getattr__"})
+_SOFT_PREFIXES = ("resource.", "signal.")
+
+
+def _hard_hook(event: str, args: tuple, _events: frozenset = _HARD_EVENTS,
+               _prefixes: tuple = _HARD_PREFIXES) -> None:
+    if event in _events or event.startswith(_prefixes):
+        raise PermissionError(f"'{event}' is not allowed in process scripts")
 
 
 class _Guard:
-    """Audit hook state: once armed, privileged events pass only while the worker holds a pass.
+    """Audit hook for the events the worker needs itself (compile, exec, frames, rlimits).
 
     `exec` is let through exactly once per evaluation (a token the hook consumes), because the
-    event fires before the user's code starts; everything else passes only inside `trusted()`.
+    event fires before the user's code starts; the rest pass only inside `trusted()`. This state
+    is ordinary Python, so it is a second line only: the first is the policy, and what would
+    let code out of the process (files, imports, processes, sockets) is in `_hard_hook`.
     """
 
     def __init__(self) -> None:
@@ -60,7 +73,7 @@ class _Guard:
         if event == "exec" and self.exec_tokens:
             self.exec_tokens -= 1
             return
-        if event in _BLOCKED_EVENTS or event.startswith(_BLOCKED_PREFIXES):
+        if event in _SOFT_EVENTS or event.startswith(_SOFT_PREFIXES):
             raise PermissionError(f"'{event}' is not allowed in process scripts")
 
     def trusted(self) -> _Trusted:
@@ -224,6 +237,13 @@ def _warm_up() -> None:
               "now": now.isoformat(), "cpu": 5.0})
 
 
+def arm() -> None:
+    """From here on the process cannot open, import, spawn or connect; there is no way back."""
+    sys.addaudithook(GUARD.hook)
+    GUARD.armed = True
+    sys.addaudithook(_hard_hook)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--memory-mb", type=int, default=256)
@@ -236,8 +256,7 @@ def main() -> None:
     os.close(devnull)
     _warm_up()
     _lock_down(args.memory_mb)
-    sys.addaudithook(GUARD.hook)
-    GUARD.armed = True
+    arm()
     codec.write_frame(replies, codec.dumps({"ready": True, "pid": os.getpid()}))
     while True:
         try:
