@@ -1,0 +1,59 @@
+# Lieta — the two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+FLASK  := $(BIN)/flask --app webapp
+MIGRATIONS := webapp/migrations
+PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+PYTEST_WORKERS ?= 2
+
+.PHONY: install translations migrate seed deploy-bundled run serve test test-postgres lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Compiled catalogues are build output, not source: made from the .po files every time.
+translations: install
+	$(BIN)/pybabel compile --use-fuzzy -d webapp/translations -D messages >/dev/null
+
+migrate: translations
+	$(FLASK) db upgrade -d $(MIGRATIONS)
+
+seed: migrate
+	$(FLASK) users seed-demo
+
+deploy-bundled: seed
+	$(FLASK) processes deploy bpmn forms
+
+# Fresh clone → .venv → install → migrate → demo users → bundled processes → serve with the scheduler.
+run: deploy-bundled serve
+
+serve:
+	LIETA_SCHEDULER=1 $(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) \
+		--access-logfile - 'webapp:create_app()'
+
+test: translations
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
+
+# The second CI pass: every test that touches the database, on PostgreSQL.
+test-postgres: translations
+	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "db or postgres_only"
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: translations
+	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/sandbox.py
+	$(BIN)/python bench/solvers.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,154 @@
+"""Our own checks on a parsed deployment, beyond the BPMN schema.
+
+Every piece of code a model carries (scripts, conditions, timer and message expressions, DMN
+cells) must pass the sandbox's static policy before it is stored: an escape attempt is refused at
+deployment, naming the element, rather than discovered in a running case.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
+
+from engine.bundle import ParsedBundle, ParsedProcess
+from engine.forms import schema_problems
+from engine.problems import Problem
+from engine.sandbox.policy import check_expression, check_script
+
+
+def lint(bundle: ParsedBundle) -> list[Problem]:
+    problems: list[Problem] = []
+    for process in bundle.processes:
+        problems.extend(_lint_process(bundle, process))
+    # The same element can be reached from two processes sharing a file; report it once.
+    unique = list(dict.fromkeys(problems))
+    return unique
+
+
+def _where(bundle: ParsedBundle, element_id: str | None) -> tuple[str | None, int | None]:
+    file_name = bundle.element_files.get(element_id) if element_id else None
+    line = bundle.element_lines.get((file_name, element_id)) if file_name else None
+    return file_name, line
+
+
+def _lint_process(bundle: ParsedBundle, process: ParsedProcess) -> Iterator[Problem]:
+    specs = [process.spec, *process.subprocess_specs.values()]
+    for spec in specs:
+        for task_spec in spec.task_specs.values():
+            element = getattr(task_spec, "bpmn_id", None)
+            if element is None:
+                continue
+            file_name, line = _where(bundle, element)
+            for kind, source, is_script in code_sites(task_spec):
+                yield from _code_problems(file_name, element, line, kind, source, is_script)
+            yield from _timer_problems(file_name, element, line, task_spec)
+            yield from _form_problems(bundle, file_name, element, line, task_spec)
+            if _is_user_task(task_spec) and not getattr(task_spec, "lane", None):
+                yield Problem(
+                    file_name, element, line,
+                    "user task is outside any lane: only the instance's starter and admins may work on it",
+                    severity="warning",
+                )
+
+
+def _is_user_task(task_spec) -> bool:
+    return type(task_spec).__name__ in ("UserTask", "ManualTask")
+
+
+def code_sites(task_spec) -> Iterator[tuple[str, str, bool]]:
+    """(what, source, is_script) for every piece of code an element carries."""
+    if getattr(task_spec, "script", None):
+        yield "script", task_spec.script, True
+    for attr in ("prescript", "postscript"):
+        if getattr(task_spec, attr, None):
+            yield attr, getattr(task_spec, attr), True
+    for condition, _target in getattr(task_spec, "cond_task_specs", None) or []:
+        if condition is not None:
+            yield "condition", condition.args[0], False
+    for attr in ("cardinality", "condition"):
+        value = getattr(task_spec, attr, None)
+        if isinstance(value, str) and value:
+            yield f"multi-instance {attr}", value, False
+    event = getattr(task_spec, "event_definition", None)
+    if event is not None:
+        expression = getattr(event, "expression", None)
+        if isinstance(expression, str) and expression:
+            yield "event expression", expression, False
+        for prop in getattr(event, "correlation_properties", None) or []:
+            if getattr(prop, "retrieval_expression", None):
+                yield "correlation expression", prop.retrieval_expression, False
+    engine = getattr(task_spec, "dmnEngine", None)
+    if engine is not None:
+        yield from _dmn_sites(engine.decision_table)
+
+
+def _dmn_sites(table) -> Iterator[tuple[str, str, bool]]:
+    for column in getattr(table, "inputs", []):
+        if getattr(column, "expression", None):
+            yield "DMN input expression", column.expression, False
+    for rule in getattr(table, "rules", []):
+        for entry in getattr(rule, "outputEntries", []):
+            if getattr(entry, "text", None):
+                yield "DMN output cell", entry.text, False
+        for entry in getattr(rule, "inputEntries", []):
+            for lhs in getattr(entry, "lhs", []) or []:
+                if lhs and lhs.strip() not in ("-", ""):
+                    yield "DMN input cell", _dmn_cell_expression(lhs), False
+
+
+def _dmn_cell_expression(cell: str) -> str:
+    """SpiffWorkflow compares an input cell such as `> 5` or `"a"` against the column's value;
+    check the cell as it will be evaluated."""
+    stripped = cell.strip()
+    if stripped[:2] in ("<=", ">=", "==", "!=") or stripped[:1] in ("<", ">"):
+        return f"dmn_value {stripped}"
+    return stripped
+
+
+def _code_problems(file_name, element, line, kind, source, is_script) -> Iterator[Problem]:
+    checker = check_script if is_script else check_expression
+    for finding in checker(source):
+        where = f"{kind}, line {finding.line}" if finding.line else kind
+        yield Problem(file_name, element, line, f"{where}: {finding.message}")
+
+
+def _timer_problems(file_name, element, line, task_spec) -> Iterator[Problem]:
+    event = getattr(task_spec, "event_definition", None)
+    if not isinstance(event, TimerEventDefinition):
+        return
+    try:
+        node = ast.parse(event.expression, mode="eval").body
+    except SyntaxError:
+        return  # reported by the expression check
+    if not isinstance(node, ast.Constant):
+        return  # computed at run time (e.g. working_days(3)); its code was checked above
+    if not isinstance(node.value, str):
+        yield Problem(file_name, element, line, f"timer expression must be a quoted ISO 8601 string, got {event.expression!r}")
+        return
+    try:
+        if isinstance(event, CycleTimerEventDefinition):
+            TimerEventDefinition.parse_iso_recurring_interval(node.value)
+        else:
+            TimerEventDefinition.parse_time_or_duration(node.value)
+    except (ValueError, TypeError, AttributeError) as err:
+        yield Problem(file_name, element, line, f"timer expression {node.value!r} is not ISO 8601: {err}")
+
+
+def _form_problems(bundle, file_name, element, line, task_spec) -> Iterator[Problem]:
+    props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+    for key, is_schema in (("formJsonSchemaFilename", True), ("formUiSchemaFilename", False)):
+        form_name = props.get(key)
+        if not form_name:
+            continue
+        text = bundle.forms.get(form_name)
+        if text is None:
+            yield Problem(file_name, element, line, f"form file {form_name!r} ({key}) is not in the upload")
+            continue
+        if is_schema:
+            for message in schema_problems(text):
+                yield Problem(form_name, element, None, message)

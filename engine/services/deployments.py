@@ -1,0 +1,121 @@
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+
+from engine import audit
+from engine.bundle import parse_bundle
+from engine.errors import DeploymentInvalid, PermissionDenied
+from engine.lint import lint
+from engine.models import Deployment, ProcessDefinition, User
+from engine.problems import Problem
+from engine.roles import ADMIN, PROCESS_ANALYST
+
+if TYPE_CHECKING:
+    from engine.services.engine import Engine
+
+
+@dataclass
+class DeployedProcess:
+    process_id: str
+    version: int
+    new: bool
+
+
+@dataclass
+class DeploymentResult:
+    id: str
+    processes: list[DeployedProcess]
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def created(self) -> bool:
+        return any(p.new for p in self.processes)
+
+
+class DeploymentService:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def deploy(self, actor: User, files: list[tuple[str, bytes]]) -> DeploymentResult:
+        """Validate everything first; store nothing unless the whole bundle is clean."""
+        if not (actor.holds(ADMIN) or actor.holds(PROCESS_ANALYST)):
+            raise PermissionDenied("deploying processes needs the process_analyst or admin role")
+        if not files:
+            raise DeploymentInvalid("no files were uploaded", [Problem(None, None, None, "upload at least one .bpmn file")])
+        bundle = parse_bundle(files)
+        if not bundle.errors:
+            bundle.problems.extend(lint(bundle))
+        if bundle.errors:
+            raise DeploymentInvalid("the deployment was refused; nothing was stored", bundle.errors)
+
+        session = self.engine.session()
+        now = self.engine.clock.now()
+        deployment = Deployment(
+            id=str(uuid.uuid4()), created_at=now, created_by=actor.id,
+            file_names=", ".join(name for name, _ in files),
+        )
+        session.add(deployment)
+        results = []
+        fresh = []
+        for process in bundle.processes:
+            latest = session.scalar(
+                select(ProcessDefinition)
+                .where(ProcessDefinition.process_id == process.process_id)
+                .order_by(ProcessDefinition.version.desc())
+                .limit(1)
+            )
+            if latest is not None and latest.sha256 == process.sha256:
+                results.append(DeployedProcess(process.process_id, latest.version, new=False))
+                continue
+            row = ProcessDefinition(
+                process_id=process.process_id,
+                version=(latest.version + 1) if latest else 1,
+                name=process.name or process.process_id,
+                sha256=process.sha256,
+                deployment_id=deployment.id,
+                deployed_at=now,
+                bundle=json.dumps(process.files, sort_keys=True),
+            )
+            session.add(row)
+            fresh.append((row, process))
+            results.append(DeployedProcess(process.process_id, row.version, new=True))
+        audit.record(
+            session, now, actor.username, "deployment", deployment_id=deployment.id,
+            data={
+                "files": [name for name, _ in files],
+                "processes": [{"process_id": r.process_id, "version": r.version, "new": r.new} for r in results],
+                "warnings": [w.as_dict() for w in bundle.problems if w.severity == "warning"],
+            },
+        )
+        # A concurrent deployment of the same process id would collide on (process_id, version):
+        # the unique constraint makes one of them fail rather than both claim the same number.
+        session.commit()
+        for row, process in fresh:
+            self.engine.specs.put(row, process.spec, process.subprocess_specs)
+        warnings = [w for w in bundle.problems if w.severity == "warning"]
+        return DeploymentResult(deployment.id, results, warnings)
+
+    def definitions(self) -> list[ProcessDefinition]:
+        return list(
+            self.engine.session().scalars(
+                select(ProcessDefinition).order_by(ProcessDefinition.process_id, ProcessDefinition.version)
+            )
+        )
+
+    def resolve(self, process_id: str, version: int | None) -> ProcessDefinition | None:
+        query = select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+        if version is None:
+            query = query.where(
+                ProcessDefinition.version
+                == select(func.max(ProcessDefinition.version))
+                .where(ProcessDefinition.process_id == process_id)
+                .scalar_subquery()
+            )
+        else:
+            query = query.where(ProcessDefinition.version == version)
+        return self.engine.session().scalar(query)

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from engine.clock import Clock, SystemClock
+from engine.specs import SpecCache
+from engine.workflow_cache import WorkflowCache
+
+
+@dataclass(frozen=True)
+class EngineSettings:
+    token_ttl_hours: float = 12.0
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    workflow_cache_size: int = 2000
+
+
+class Engine:
+    """Everything one web process (or CLI run, or benchmark) needs to drive processes.
+
+    `session` is a callable returning the current SQLAlchemy session: Flask-SQLAlchemy's scoped
+    session in the web app, a plain session in benchmarks. The engine never imports Flask.
+    """
+
+    def __init__(
+        self,
+        session: Callable[[], Session],
+        script_engine,
+        clock: Clock | None = None,
+        settings: EngineSettings | None = None,
+    ) -> None:
+        from engine.services.deployments import DeploymentService
+        from engine.services.instances import InstanceService
+        from engine.services.tasks import TaskService
+        from engine.services.users import UserService
+
+        self.session = session
+        self.script_engine = script_engine
+        self.clock = clock or SystemClock()
+        self.settings = settings or EngineSettings()
+        self.specs = SpecCache()
+        self.workflows = WorkflowCache(self.settings.workflow_cache_size)
+        self.users = UserService(self)
+        self.deployments = DeploymentService(self)
+        self.instances = InstanceService(self)
+        self.tasks = TaskService(self)

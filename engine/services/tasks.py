@@ -1,0 +1,191 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState as SpiffState
+from sqlalchemy import or_, select
+
+from engine import audit
+from engine.errors import (
+    Conflict,
+    EngineError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+from engine.models import HumanTask, InstanceStatus, ProcessInstance, TaskState, User
+from engine.serialization import to_plain
+from engine.services import runner
+from engine.services.transaction import commit
+
+if TYPE_CHECKING:
+    from engine.services.engine import Engine
+
+
+class TaskService:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def get(self, actor: User, task_id: str) -> HumanTask:
+        task = self.engine.session().get(HumanTask, task_id)
+        if task is None:
+            raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
+        if not self.may_view(actor, task):
+            raise PermissionDenied("this task is not in your inbox", task_id=task_id)
+        return task
+
+    def may_view(self, actor: User, task: HumanTask) -> bool:
+        return actor.is_admin or actor.is_service_account or task.assignee_id == actor.id or self._may_work(actor, task)
+
+    def _may_work(self, actor: User, task: HumanTask) -> bool:
+        if actor.is_admin:
+            return True
+        if task.role is None:
+            instance = self.engine.session().get(ProcessInstance, task.instance_id)
+            return instance is not None and instance.started_by == actor.id
+        return task.role in actor.roles
+
+    def inbox(
+        self,
+        actor: User,
+        *,
+        instance_id: str | None = None,
+        state: str | None = None,
+        assignee: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[HumanTask]:
+        query = select(HumanTask)
+        if instance_id:
+            query = query.where(HumanTask.instance_id == instance_id)
+        if state:
+            query = query.where(HumanTask.state == state)
+        if assignee == "me":
+            query = query.where(HumanTask.assignee_id == actor.id)
+        if not (actor.is_admin or actor.is_service_account):
+            started = select(ProcessInstance.id).where(ProcessInstance.started_by == actor.id)
+            query = query.where(
+                or_(
+                    HumanTask.role.in_(sorted(actor.roles)),
+                    HumanTask.assignee_id == actor.id,
+                    HumanTask.role.is_(None) & HumanTask.instance_id.in_(started),
+                )
+            )
+        query = query.order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)
+        return list(self.engine.session().scalars(query))
+
+    # --- claiming ----------------------------------------------------------------------------
+
+    def claim(self, actor: User, task_id: str) -> HumanTask:
+        session = self.engine.session()
+        task = self._open_task(actor, task_id)
+        if task.assignee_id == actor.id:
+            return task
+        if task.assignee_id is not None:
+            raise Conflict("the task is already claimed by someone else", task_id=task_id)
+        task.assignee_id = actor.id
+        audit.record(session, self.engine.clock.now(), actor.username, "task_claimed", instance_id=task.instance_id, task_id=task_id)
+        commit(session, "the task could not be claimed", task_id=task_id)
+        return task
+
+    def unclaim(self, actor: User, task_id: str) -> HumanTask:
+        session = self.engine.session()
+        task = self._open_task(actor, task_id)
+        if task.assignee_id is None:
+            return task
+        if task.assignee_id != actor.id and not actor.is_admin:
+            raise PermissionDenied("only the assignee or an admin may release a claimed task", task_id=task_id)
+        task.assignee_id = None
+        audit.record(session, self.engine.clock.now(), actor.username, "task_unclaimed", instance_id=task.instance_id, task_id=task_id)
+        commit(session, "the task could not be released", task_id=task_id)
+        return task
+
+    def assign(self, actor: User, task_id: str, username: str) -> HumanTask:
+        session = self.engine.session()
+        task = self._open_task(actor, task_id)
+        if task.assignee_id is not None and task.assignee_id != actor.id and not actor.is_admin:
+            raise Conflict("the task is already claimed by someone else", task_id=task_id)
+        assignee = self.engine.users.by_username(username)
+        if not self._may_work(assignee, task):
+            raise InvalidInput(f"{username!r} does not hold the role {task.role!r} this task needs", task_id=task_id)
+        task.assignee_id = assignee.id
+        audit.record(
+            session, self.engine.clock.now(), actor.username, "task_assigned",
+            instance_id=task.instance_id, task_id=task_id, data={"assignee": username},
+        )
+        commit(session, "the task could not be assigned", task_id=task_id)
+        return task
+
+    def _open_task(self, actor: User, task_id: str) -> HumanTask:
+        task = self.engine.session().get(HumanTask, task_id)
+        if task is None:
+            raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
+        if not self._may_work(actor, task):
+            raise PermissionDenied(self._role_message(task), task_id=task_id)
+        if task.state != TaskState.READY:
+            raise Conflict(f"the task is {task.state}, not ready", task_id=task_id)
+        return task
+
+    @staticmethod
+    def _role_message(task: HumanTask) -> str:
+        if task.role is None:
+            return "this task lies outside any lane: only the instance's starter or an admin may work on it"
+        return f"this task needs the role {task.role!r}"
+
+    # --- completing --------------------------------------------------------------------------
+
+    def complete(self, actor: User, task_id: str, data: dict | None) -> HumanTask:
+        session = self.engine.session()
+        task = self._open_task(actor, task_id)
+        if task.assignee_id is not None and task.assignee_id != actor.id and not actor.is_admin:
+            raise PermissionDenied("the task is claimed by someone else; only they or an admin may complete it", task_id=task_id)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise InvalidInput("`data` must be a JSON object", [{"field": "/data", "message": "must be an object"}], task_id=task_id)
+        instance = session.get(ProcessInstance, task.instance_id)
+        if instance.status != InstanceStatus.RUNNING:
+            raise Conflict(f"the process instance is {instance.status}", instance_id=instance.id, task_id=task_id)
+        definition = self.engine.specs.get(session, instance.definition_id)
+        validator = definition.form_validator(task.form_file) if task.form_file else None
+        if validator is not None:
+            errors = validator.errors(data)
+            if errors:
+                raise InvalidInput("the submitted data does not match the task's form", errors, task_id=task_id)
+
+        workflow, definition = runner.load_workflow(self.engine, instance)
+        spiff_task = runner.find_task(workflow, task_id)
+        if spiff_task is None or spiff_task.state != SpiffState.READY or not spiff_task.task_spec.manual:
+            raise Conflict("the task is no longer ready", instance_id=instance.id, task_id=task_id)
+        now = self.engine.clock.now()
+        spiff_task.set_data(**data)
+        error = None
+        try:
+            spiff_task.run()
+        except (EngineError, SpiffWorkflowException) as err:
+            error = runner.describe_error(err)
+        if error is None:
+            error = runner.advance(workflow)
+        if task.assignee_id is None:
+            task.assignee_id = actor.id
+        runner.save(self.engine, instance, workflow, definition, now, error, completed_by=actor.id)
+        audit.record(
+            session, now, actor.username, "task_completed", instance_id=instance.id, task_id=task_id,
+            data={"element_id": task.element_id, "data": to_plain(data)},
+        )
+        if error:
+            audit.record(session, now, "system", "instance_error", instance_id=instance.id, task_id=task_id, data={"message": error})
+        commit(session, "the task could not be completed", instance_id=instance.id, task_id=task_id)
+        self.engine.workflows.checkin(instance.id, instance.lock_version, workflow)
+        return task
+
+    def inbox_for_instance(self, instance_id: str) -> list[HumanTask]:
+        """All task rows of one instance (the caller has already checked it may see the instance)."""
+        return list(
+            self.engine.session().scalars(
+                select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.created_at, HumanTask.id)
+            )
+        )

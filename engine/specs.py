@@ -1,0 +1,66 @@
+"""Parsed process versions, kept once per web process and shared by all its instances.
+
+A version never changes once stored, so a cached spec can never be stale; a web process that has
+not seen a version yet (deployed by another host, or before a restart) parses it from the stored
+bundle.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from engine.bundle import parse_stored
+from engine.errors import NotFound
+from engine.forms import FormValidator
+from engine.models import ProcessDefinition
+
+
+@dataclass
+class LoadedDefinition:
+    id: int
+    process_id: str
+    version: int
+    spec: object
+    subprocess_specs: dict
+    forms: dict[str, str]
+    _validators: dict[str, FormValidator] = field(default_factory=dict)
+
+    def form_schema(self, name: str | None) -> dict | None:
+        if not name or name not in self.forms:
+            return None
+        return json.loads(self.forms[name])
+
+    def form_validator(self, name: str) -> FormValidator | None:
+        validator = self._validators.get(name)
+        if validator is None:
+            schema = self.form_schema(name)
+            if schema is None:
+                return None
+            validator = self._validators[name] = FormValidator(schema)
+        return validator
+
+
+class SpecCache:
+    def __init__(self) -> None:
+        self._loaded: dict[int, LoadedDefinition] = {}
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, definition_id: int) -> LoadedDefinition:
+        loaded = self._loaded.get(definition_id)
+        if loaded is not None:
+            return loaded
+        row = session.get(ProcessDefinition, definition_id)
+        if row is None:
+            raise NotFound(f"process definition {definition_id} does not exist")
+        return self.put(row, *parse_stored(row.process_id, row.bundle))
+
+    def put(self, row: ProcessDefinition, spec, subprocess_specs: dict) -> LoadedDefinition:
+        files = json.loads(row.bundle)
+        forms = {name: text for name, text in files.items() if name.lower().endswith(".json")}
+        loaded = LoadedDefinition(row.id, row.process_id, row.version, spec, subprocess_specs, forms)
+        with self._lock:
+            return self._loaded.setdefault(row.id, loaded)

@@ -1,0 +1,156 @@
+"""Small BPMN documents for tests and benchmarks, written as text so each test shows its process.
+
+Only what the engine needs to run is emitted (no diagram interchange): SpiffWorkflow ignores DI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from xml.sax.saxutils import escape, quoteattr
+
+NS = (
+    'xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+    'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" '
+    'targetNamespace="http://lieta.example/bpmn"'
+)
+
+
+@dataclass
+class Node:
+    id: str
+    xml: str
+    lane: str | None = None
+
+
+@dataclass
+class ProcessBuilder:
+    process_id: str
+    name: str = ""
+    nodes: list[Node] = field(default_factory=list)
+    flows: list[str] = field(default_factory=list)
+    _incoming: dict[str, list[str]] = field(default_factory=dict)
+    _outgoing: dict[str, list[str]] = field(default_factory=dict)
+
+    def _add(self, node_id: str, tag: str, attrs: str, body: str = "", lane: str | None = None) -> str:
+        self.nodes.append(Node(node_id, f"<bpmn:{tag} id={quoteattr(node_id)} {attrs}>{{io}}{body}</bpmn:{tag}>", lane))
+        return node_id
+
+    def start(self, node_id: str = "start") -> str:
+        return self._add(node_id, "startEvent", "")
+
+    def end(self, node_id: str = "end") -> str:
+        return self._add(node_id, "endEvent", "")
+
+    def user_task(
+        self, node_id: str, name: str = "", lane: str | None = None, form: str | None = None,
+        ui_form: str | None = None,
+    ) -> str:
+        props = ""
+        if form or ui_form:
+            items = ""
+            if form:
+                items += f'<spiffworkflow:property name="formJsonSchemaFilename" value={quoteattr(form)}/>'
+            if ui_form:
+                items += f'<spiffworkflow:property name="formUiSchemaFilename" value={quoteattr(ui_form)}/>'
+            props = f"<bpmn:extensionElements><spiffworkflow:properties>{items}</spiffworkflow:properties></bpmn:extensionElements>"
+        return self._add(node_id, "userTask", f"name={quoteattr(name or node_id)}", props, lane)
+
+    def script_task(self, node_id: str, script: str, lane: str | None = None) -> str:
+        body = f"<bpmn:script>{escape(script)}</bpmn:script>"
+        return self._add(node_id, "scriptTask", 'scriptFormat="python"', body, lane)
+
+    def exclusive(self, node_id: str, default: str | None = None) -> str:
+        attrs = f"default={quoteattr(default)}" if default else ""
+        return self._add(node_id, "exclusiveGateway", attrs)
+
+    def parallel(self, node_id: str) -> str:
+        return self._add(node_id, "parallelGateway", "")
+
+    def flow(self, source: str, target: str, condition: str | None = None, flow_id: str | None = None) -> str:
+        flow_id = flow_id or f"flow_{source}_{target}"
+        cond = ""
+        if condition is not None:
+            cond = f'<bpmn:conditionExpression>{escape(condition)}</bpmn:conditionExpression>'
+        self.flows.append(
+            f"<bpmn:sequenceFlow id={quoteattr(flow_id)} sourceRef={quoteattr(source)} "
+            f"targetRef={quoteattr(target)}>{cond}</bpmn:sequenceFlow>"
+        )
+        self._outgoing.setdefault(source, []).append(flow_id)
+        self._incoming.setdefault(target, []).append(flow_id)
+        return flow_id
+
+    def chain(self, *node_ids: str) -> None:
+        for source, target in zip(node_ids, node_ids[1:], strict=False):
+            self.flow(source, target)
+
+    def process_xml(self) -> str:
+        lanes: dict[str, list[str]] = {}
+        for node in self.nodes:
+            if node.lane:
+                lanes.setdefault(node.lane, []).append(node.id)
+        lane_xml = ""
+        if lanes:
+            inner = "".join(
+                f'<bpmn:lane id="lane_{i}" name={quoteattr(lane)}>'
+                + "".join(f"<bpmn:flowNodeRef>{nid}</bpmn:flowNodeRef>" for nid in ids)
+                + "</bpmn:lane>"
+                for i, (lane, ids) in enumerate(lanes.items())
+            )
+            lane_xml = f'<bpmn:laneSet id="laneset_{self.process_id}">{inner}</bpmn:laneSet>'
+        nodes = []
+        for node in self.nodes:
+            io = "".join(f"<bpmn:incoming>{f}</bpmn:incoming>" for f in self._incoming.get(node.id, []))
+            io += "".join(f"<bpmn:outgoing>{f}</bpmn:outgoing>" for f in self._outgoing.get(node.id, []))
+            nodes.append(node.xml.replace("{io}", io, 1))
+        return (
+            f'<bpmn:process id={quoteattr(self.process_id)} name={quoteattr(self.name or self.process_id)} '
+            f'isExecutable="true">{lane_xml}{"".join(nodes)}{"".join(self.flows)}</bpmn:process>'
+        )
+
+    def xml(self) -> str:
+        return (
+            f'<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions {NS} '
+            f'id="defs_{self.process_id}">{self.process_xml()}</bpmn:definitions>\n'
+        )
+
+
+def linear_process(process_id: str = "linear", tasks: int = 10, lane: str | None = "Clerk") -> str:
+    """Start → N user tasks in one lane → end."""
+    p = ProcessBuilder(process_id, name=f"Linear {tasks}")
+    ids = [p.start()] + [p.user_task(f"task_{i}", f"Task {i}", lane=lane) for i in range(1, tasks + 1)]
+    ids.append(p.end())
+    p.chain(*ids)
+    return p.xml()
+
+
+def gateway_process(process_id: str = "gateway", lane: str | None = "Clerk") -> str:
+    """An exclusive choice on the first task's `decision`, then a parallel pair of tasks.
+
+    Five user tasks are completed on either branch: review, (approve | reject), two parallel
+    checks, and a final sign-off.
+    """
+    p = ProcessBuilder(process_id, name="Gateway process")
+    p.start()
+    p.user_task("review", "Review", lane=lane)
+    p.exclusive("decide", default="flow_decide_reject")
+    p.user_task("approve", "Approve", lane=lane)
+    p.user_task("reject", "Reject", lane=lane)
+    p.exclusive("merge")
+    p.parallel("fork")
+    p.user_task("check_a", "Check A", lane=lane)
+    p.user_task("check_b", "Check B", lane=lane)
+    p.parallel("join")
+    p.user_task("sign", "Sign off", lane=lane)
+    p.end()
+    p.chain("start", "review", "decide")
+    p.flow("decide", "approve", condition="decision == 'approve'")
+    p.flow("decide", "reject", flow_id="flow_decide_reject")
+    p.chain("approve", "merge")
+    p.chain("reject", "merge")
+    p.chain("merge", "fork")
+    p.flow("fork", "check_a")
+    p.flow("fork", "check_b")
+    p.flow("check_a", "join")
+    p.flow("check_b", "join")
+    p.chain("join", "sign", "end")
+    return p.xml()

@@ -1,0 +1,59 @@
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from engine.errors import InvalidInput
+from webapp.api.schemas import DefinitionSchema, DeploymentSchema
+from webapp.auth import current_user
+from webapp.engine_ext import get_engine
+
+blp = Blueprint("deployments", __name__, url_prefix="/api/v1", description="Deploying BPMN, DMN and forms")
+
+MULTIPART_DOC = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                    "required": ["files"],
+                }
+            }
+        },
+    }
+}
+
+
+@blp.route("/deployments")
+class DeploymentsView(MethodView):
+    @blp.doc(**MULTIPART_DOC)
+    @blp.response(201, DeploymentSchema, description="at least one process got a new version")
+    @blp.alt_response(200, schema=DeploymentSchema, description="nothing changed: every process kept its version")
+    @blp.alt_response(422, description="the bundle was refused; `errors` lists {file, element, line, message}")
+    def post(self):
+        """Deploy a bundle of .bpmn, .dmn and .json form files (multipart field `files`)."""
+        user = current_user()
+        uploads = request.files.getlist("files")
+        if not uploads:
+            raise InvalidInput("send the files as multipart/form-data in the field 'files'", [{"field": "/files", "message": "required"}])
+        files = [(upload.filename or "unnamed", upload.read()) for upload in uploads]
+        result = get_engine().deployments.deploy(user, files)
+        body = {
+            "id": result.id,
+            "processes": [p.__dict__ for p in result.processes],
+            "warnings": [w.as_dict() for w in result.warnings],
+        }
+        return body, (201 if result.created else 200)
+
+
+@blp.route("/process-definitions")
+class DefinitionsView(MethodView):
+    @blp.response(200, DefinitionSchema(many=True))
+    def get(self):
+        """Every deployed version of every process."""
+        current_user()
+        return [
+            {"process_id": d.process_id, "version": d.version, "name": d.name, "deployed_at": d.deployed_at}
+            for d in get_engine().deployments.definitions()
+        ]

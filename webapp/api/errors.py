@@ -1,0 +1,101 @@
+"""Every error under /api/ has the body {"message": str, "errors": list | object | null}.
+
+flask-smorest's default shape ({"code", "status", ...}) is replaced here, and engine errors are
+mapped to HTTP statuses in one table, so no view decides a status code on its own.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from engine.errors import (
+    Conflict,
+    DeploymentInvalid,
+    EngineError,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+)
+from webapp.auth import Unauthorized
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR = (
+    (Unauthorized, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (DeploymentInvalid, 422),
+    (InvalidInput, 422),
+)
+
+HTTP_MESSAGES = {
+    400: "the request could not be understood (check that the body is valid JSON)",
+    404: "there is nothing at this address",
+    405: "this address does not accept that method",
+    413: "the upload is larger than the configured limit",
+    415: "send the body as application/json",
+}
+
+
+def error_body(message: str, errors=None, status: int = 400):
+    response = jsonify({"message": message, "errors": errors})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="lieta"'
+    return response
+
+
+def _webargs_errors(messages) -> list[dict]:
+    """webargs nests messages by location then field; flatten to JSON Pointers."""
+    flat: list[dict] = []
+
+    def walk(prefix: str, node) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                walk(f"{prefix}/{key}", value)
+        elif isinstance(node, list) and all(isinstance(item, str) for item in node):
+            for item in node:
+                flat.append({"field": prefix or "/", "message": item})
+        else:
+            flat.append({"field": prefix or "/", "message": str(node)})
+
+    if isinstance(messages, dict):
+        for _location, fields in messages.items():
+            walk("", fields)
+    return flat
+
+
+class LietaApi(Api):
+    def handle_http_exception(self, error: HTTPException):
+        status = error.code or 500
+        data = getattr(error, "data", None) or {}
+        if "messages" in data:
+            errors = _webargs_errors(data["messages"])
+            summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
+            return error_body(f"the request body is invalid: {summary}", errors, status)
+        message = data.get("message") or HTTP_MESSAGES.get(status) or error.description or error.name
+        return error_body(message, None, status)
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(EngineError)
+    def engine_error(err: EngineError):
+        status = next((code for cls, code in STATUS_BY_ERROR if isinstance(err, cls)), 500)
+        errors = None
+        if isinstance(err, DeploymentInvalid):
+            errors = [p.as_dict() for p in err.problems]
+        elif isinstance(err, InvalidInput):
+            errors = err.errors
+        if status == 500:
+            log.error("engine error on %s %s: %s", request.method, request.path, err)
+        return error_body(err.message if status != 500 else str(err), errors, status)
+
+    @app.errorhandler(500)
+    def server_error(err):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return error_body("an internal error occurred; it has been logged", None, 500)

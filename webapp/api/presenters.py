@@ -1,0 +1,51 @@
+"""Models to the dictionaries the response schemas describe."""
+
+from __future__ import annotations
+
+from engine.models import HumanTask, ProcessInstance, TaskState
+from webapp.engine_ext import get_engine
+
+
+def task_dict(task: HumanTask) -> dict:
+    engine = get_engine()
+    definition = engine.specs.get(engine.session(), task.definition_id)
+    return {
+        "id": task.id,
+        "process_instance_id": task.instance_id,
+        "process_id": task.process_id,
+        "process_version": task.process_version,
+        "element_id": task.element_id,
+        "name": task.name,
+        "lane": task.lane,
+        "role": task.role,
+        "state": task.state,
+        "assignee": task.assignee.username if task.assignee else None,
+        "business_key": task.business_key,
+        "created_at": task.created_at,
+        "due_at": task.due_at,
+        "completed_at": task.completed_at,
+        "form_schema": definition.form_schema(task.form_file),
+        "ui_schema": definition.form_schema(task.ui_form_file),
+    }
+
+
+def instance_dict(instance: ProcessInstance) -> dict:
+    engine = get_engine()
+    ready = [
+        t for t in engine.tasks.inbox_for_instance(instance.id) if t.state == TaskState.READY
+    ]
+    return {
+        "id": instance.id,
+        "status": instance.status,
+        "process_id": instance.process_id,
+        "version": instance.process_version,
+        "business_key": instance.business_key,
+        "data": instance.data or {},
+        "ready_tasks": [task_dict(t) for t in ready],
+        "incidents": [],
+        "error_message": instance.error_message,
+        "terminated_reason": instance.terminated_reason,
+        "created_at": instance.created_at,
+        "updated_at": instance.updated_at,
+        "ended_at": instance.ended_at,
+    }

@@ -1,0 +1,131 @@
+"""Request and response shapes of the HTTP API (they generate the OpenAPI document)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class ErrorSchema(Schema):
+    message = fields.String(required=True)
+    errors = fields.Raw(allow_none=True)
+
+
+class TokenRequestSchema(Schema):
+    username = fields.String(required=True, validate=validate.Length(min=1, max=80))
+    password = fields.String(required=True, validate=validate.Length(max=1024))
+
+
+class TokenSchema(Schema):
+    access_token = fields.String()
+    token_type = fields.String()
+    expires_in = fields.Integer()
+
+
+class ProblemSchema(Schema):
+    file = fields.String(allow_none=True)
+    element = fields.String(allow_none=True)
+    line = fields.Integer(allow_none=True)
+    message = fields.String()
+
+
+class DeployedProcessSchema(Schema):
+    process_id = fields.String()
+    version = fields.Integer()
+    new = fields.Boolean()
+
+
+class DeploymentSchema(Schema):
+    id = fields.String()
+    processes = fields.List(fields.Nested(DeployedProcessSchema))
+    warnings = fields.List(fields.Nested(ProblemSchema))
+
+
+class DefinitionSchema(Schema):
+    process_id = fields.String()
+    version = fields.Integer()
+    name = fields.String()
+    deployed_at = fields.DateTime(format="iso")
+
+
+class InstanceCreateSchema(Schema):
+    process_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    version = fields.Integer(validate=validate.Range(min=1), allow_none=True)
+    data = fields.Dict(keys=fields.String(), allow_none=True)
+    business_key = fields.String(validate=validate.Length(max=200), allow_none=True)
+
+
+class InstanceCreatedSchema(Schema):
+    id = fields.String()
+    status = fields.String()
+    process_id = fields.String()
+    version = fields.Integer()
+
+
+class TaskSchema(Schema):
+    id = fields.String()
+    process_instance_id = fields.String()
+    process_id = fields.String()
+    process_version = fields.Integer()
+    element_id = fields.String()
+    name = fields.String()
+    lane = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    state = fields.String()
+    assignee = fields.String(allow_none=True)
+    business_key = fields.String(allow_none=True)
+    created_at = fields.DateTime(format="iso")
+    due_at = fields.DateTime(format="iso", allow_none=True)
+    completed_at = fields.DateTime(format="iso", allow_none=True)
+    form_schema = fields.Dict(allow_none=True)
+    ui_schema = fields.Dict(allow_none=True)
+
+
+class IncidentSchema(Schema):
+    id = fields.String()
+    task_id = fields.String(allow_none=True)
+    message = fields.String()
+    created_at = fields.DateTime(format="iso")
+
+
+class InstanceSchema(Schema):
+    id = fields.String()
+    status = fields.String()
+    process_id = fields.String()
+    version = fields.Integer()
+    business_key = fields.String(allow_none=True)
+    data = fields.Dict()
+    ready_tasks = fields.List(fields.Nested(TaskSchema))
+    incidents = fields.List(fields.Nested(IncidentSchema))
+    error_message = fields.String(allow_none=True)
+    terminated_reason = fields.String(allow_none=True)
+    created_at = fields.DateTime(format="iso")
+    updated_at = fields.DateTime(format="iso")
+    ended_at = fields.DateTime(format="iso", allow_none=True)
+
+
+class HistoryEntrySchema(Schema):
+    at = fields.DateTime(format="iso")
+    actor = fields.String()
+    event = fields.String()
+    task_id = fields.String(allow_none=True)
+    data = fields.Raw(allow_none=True)
+
+
+class TaskQuerySchema(Schema):
+    process_instance_id = fields.String()
+    state = fields.String(validate=validate.OneOf(["ready", "completed", "cancelled"]))
+    assignee = fields.String(validate=validate.OneOf(["me"]))
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class TaskCompleteSchema(Schema):
+    data = fields.Dict(keys=fields.String(), load_default=dict)
+
+
+class TaskAssignSchema(Schema):
+    username = fields.String(required=True)
+
+
+class TerminateSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))

@@ -1,0 +1,183 @@
+"""Command line: `flask --app webapp <group> <command>`.
+
+Every command exits 0 on success and 2 with one sentence on stderr when its input is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from engine.errors import DeploymentInvalid, EngineError, InvalidInput
+from engine.roles import KNOWN_ROLES, LANE_ROLES
+from webapp.engine_ext import get_engine
+
+users_cli = AppGroup("users", help="Create users and service accounts.")
+processes_cli = AppGroup("processes", help="Deploy processes and start instances.")
+tasks_cli = AppGroup("tasks", help="List human tasks.")
+
+DEMO_INSTITUTIONS = {
+    "investigator": "Valsts policija",
+    "prosecutor": "Prokuratūra",
+    "duty_prosecutor": "Prokuratūra",
+    "legal_aid_officer": "Juridiskās palīdzības administrācija",
+    "advocate": "Latvijas Zvērinātu advokātu padome",
+    "court_clerk": "Rīgas pilsētas tiesa",
+    "judge": "Rīgas pilsētas tiesa",
+    "probation_officer": "Valsts probācijas dienests",
+    "prison_officer": "Ieslodzījuma vietu pārvalde",
+    "compensation_officer": "Juridiskās palīdzības administrācija",
+    "clerk": "Tiesu administrācija",
+    "process_analyst": "Tiesu administrācija",
+    "admin": "Tiesu administrācija",
+}
+
+
+def fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(2)
+
+
+def _system_actor():
+    engine = get_engine()
+    try:
+        return engine.users.by_username("admin")
+    except EngineError:
+        fail("no 'admin' user exists yet: run 'flask --app webapp users create admin --role admin' first")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--password", help="Password (prompted for when omitted; not used for service accounts).")
+@click.option("--role", "roles", multiple=True, help=f"Role to grant; repeatable. Known: {', '.join(KNOWN_ROLES)}.")
+@click.option("--full-name", default="")
+@click.option("--institution", default="")
+@click.option("--service-account", is_flag=True, help="An account for another system: no password, token only.")
+def create_user(username, password, roles, full_name, institution, service_account):
+    """Create a user (or, with --service-account, an account for another system)."""
+    engine = get_engine()
+    if not service_account and not password:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = engine.users.create(
+            username, password, list(roles), full_name=full_name, institution=institution,
+            service_account=service_account,
+        )
+    except EngineError as err:
+        fail(str(err))
+    click.echo(f"created {user.username} with roles {', '.join(sorted(user.roles)) or '(none)'}")
+    if service_account:
+        token = engine.users.issue_token(user, ttl=timedelta(days=365))
+        click.echo(f"token (valid 365 days, shown once): {token}")
+
+
+@users_cli.command("token")
+@click.argument("username")
+@click.option("--days", default=365, show_default=True, type=click.IntRange(1, 3650))
+def user_token(username, days):
+    """Issue a long-lived bearer token (for service accounts)."""
+    engine = get_engine()
+    try:
+        user = engine.users.by_username(username)
+    except EngineError as err:
+        fail(str(err))
+    click.echo(engine.users.issue_token(user, ttl=timedelta(days=days)))
+
+
+@users_cli.command("seed-demo")
+def seed_demo():
+    """Create one demo user per role plus 'admin', all with the password 'demo' (skips existing)."""
+    engine = get_engine()
+    created = 0
+    for role in ("admin", "process_analyst", *LANE_ROLES):
+        username = "admin" if role == "admin" else role.replace("_", "-")
+        try:
+            engine.users.by_username(username)
+            continue
+        except EngineError:
+            pass
+        engine.users.create(
+            username, "demo", [role], full_name=f"Demo {role.replace('_', ' ')}",
+            institution=DEMO_INSTITUTIONS.get(role, ""),
+        )
+        created += 1
+    click.echo(f"demo users: {created} created, password 'demo'")
+
+
+def _collect(paths: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    files: list[tuple[str, bytes]] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.suffix.lower() in (".bpmn", ".dmn", ".json") and child.is_file():
+                    files.append((child.name, child.read_bytes()))
+        elif path.is_file():
+            files.append((path.name, path.read_bytes()))
+        else:
+            fail(f"{raw} does not exist")
+    return files
+
+
+@processes_cli.command("deploy")
+@click.argument("paths", nargs=-1, required=True)
+def deploy(paths):
+    """Deploy .bpmn, .dmn and .json form files (directories are searched)."""
+    files = _collect(paths)
+    if not files:
+        fail("no .bpmn, .dmn or .json files found in " + ", ".join(paths))
+    engine = get_engine()
+    actor = _system_actor()
+    with click.progressbar(length=2, label=f"deploying {len(files)} files") as bar:
+        bar.update(1)
+        try:
+            result = engine.deployments.deploy(actor, files)
+        except DeploymentInvalid as err:
+            bar.update(1)
+            for problem in err.problems:
+                click.echo(f"  {problem.file}:{problem.line or '-'} [{problem.element or '-'}] {problem.message}", err=True)
+            fail(err.message)
+        bar.update(1)
+    for p in result.processes:
+        click.echo(f"{p.process_id} v{p.version} ({'new' if p.new else 'unchanged'})")
+    for w in result.warnings:
+        click.echo(f"warning: {w.file}:{w.line or '-'} [{w.element}] {w.message}")
+
+
+@processes_cli.command("start")
+@click.argument("process_id")
+@click.option("--version", type=int)
+@click.option("--data", default="{}", help="Initial data as a JSON object.")
+@click.option("--business-key")
+def start(process_id, version, data, business_key):
+    """Start an instance as the admin user."""
+    try:
+        payload = json.loads(data)
+    except json.JSONDecodeError as err:
+        fail(f"--data is not valid JSON: {err.msg}")
+    try:
+        instance = get_engine().instances.start(_system_actor(), process_id, version, payload, business_key)
+    except (EngineError, InvalidInput) as err:
+        fail(str(err))
+    click.echo(f"{instance.id} {instance.status} {instance.process_id} v{instance.process_version}")
+
+
+@tasks_cli.command("list")
+@click.option("--state", type=click.Choice(["ready", "completed", "cancelled"]), default="ready", show_default=True)
+@click.option("--instance")
+def list_tasks(state, instance):
+    """List human tasks."""
+    for task in get_engine().tasks.inbox(_system_actor(), instance_id=instance, state=state, limit=1000):
+        who = task.assignee.username if task.assignee else "-"
+        click.echo(f"{task.id}  {task.process_id} v{task.process_version}  {task.element_id:<24} {task.role or '-':<18} {who}")
+
+
+def init_app(app: Flask) -> None:
+    for group in (users_cli, processes_cli, tasks_cli):
+        app.cli.add_command(group)

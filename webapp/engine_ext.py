@@ -1,0 +1,48 @@
+"""Building the engine for this web process and reaching it from request handlers."""
+
+from __future__ import annotations
+
+import atexit
+
+from flask import Flask, current_app
+
+from engine.clock import Clock, SystemClock
+from engine.sandbox import Sandbox, SandboxSettings
+from engine.script_engine import SandboxedScriptEngine
+from engine.services import Engine, EngineSettings
+from webapp.extensions import db
+from webapp.settings import Settings
+
+
+def init_app(app: Flask, clock: Clock | None = None) -> None:
+    settings: Settings = app.config["LIETA_SETTINGS"]
+    clock = clock or SystemClock()
+    # Tests share one sandbox (and its worker processes) across many short-lived apps.
+    sandbox = app.config.get("LIETA_SANDBOX")
+    if sandbox is None:
+        sandbox = Sandbox(
+            SandboxSettings(
+                cpu_seconds=settings.sandbox_cpu_seconds,
+                memory_mb=settings.sandbox_memory_mb,
+                workers=settings.sandbox_workers,
+            ),
+            clock=clock,
+        )
+        atexit.register(sandbox.close)
+    engine = Engine(
+        session=lambda: db.session,
+        script_engine=SandboxedScriptEngine(sandbox),
+        clock=clock,
+        settings=EngineSettings(
+            token_ttl_hours=settings.token_ttl_hours,
+            argon2_time_cost=settings.argon2_time_cost,
+            argon2_memory_kib=settings.argon2_memory_kib,
+            workflow_cache_size=settings.workflow_cache_size,
+        ),
+    )
+    engine.sandbox = sandbox
+    app.extensions["lieta_engine"] = engine
+
+
+def get_engine() -> Engine:
+    return current_app.extensions["lieta_engine"]

@@ -1,0 +1,113 @@
+"""Typed settings with defaults, each overridable by an environment variable.
+
+In production (`LIETA_ENV=production`) the settings that have no safe default must be given, or
+start-up stops with a sentence saying which.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+
+class SettingsError(RuntimeError):
+    pass
+
+
+def _bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise SettingsError(f"expected a yes/no value, got {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    env: str = "development"
+    database_url: str = ""
+    secret_key: str = "dev-only-secret-key-change-me"
+    demo_mode: bool = True
+    scheduler_enabled: bool = False
+    max_upload_mb: float = 10.0
+    token_ttl_hours: float = 12.0
+    default_locale: str = "lv"
+    sandbox_cpu_seconds: float = 1.0
+    sandbox_memory_mb: int = 256
+    sandbox_workers: int = 2
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+    workflow_cache_size: int = 2000
+
+    ENV_NAMES = {
+        "env": "LIETA_ENV",
+        "database_url": "DATABASE_URL",
+        "secret_key": "LIETA_SECRET_KEY",
+        "demo_mode": "LIETA_DEMO",
+        "scheduler_enabled": "LIETA_SCHEDULER",
+        "max_upload_mb": "LIETA_MAX_UPLOAD_MB",
+        "token_ttl_hours": "LIETA_TOKEN_TTL_HOURS",
+        "default_locale": "LIETA_DEFAULT_LOCALE",
+        "sandbox_cpu_seconds": "LIETA_SANDBOX_CPU_SECONDS",
+        "sandbox_memory_mb": "LIETA_SANDBOX_MEMORY_MB",
+        "sandbox_workers": "LIETA_SANDBOX_WORKERS",
+        "argon2_time_cost": "LIETA_ARGON2_TIME_COST",
+        "argon2_memory_kib": "LIETA_ARGON2_MEMORY_KIB",
+        "workflow_cache_size": "LIETA_WORKFLOW_CACHE_SIZE",
+    }
+
+    @classmethod
+    def from_env(cls, instance_path: str, environ: dict | None = None, overrides: dict | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict = {}
+        for f in fields(cls):
+            raw = environ.get(cls.ENV_NAMES[f.name])
+            if raw is None:
+                continue
+            try:
+                values[f.name] = _convert(f.type, raw)
+            except (ValueError, SettingsError) as err:
+                raise SettingsError(f"{cls.ENV_NAMES[f.name]}: {err}") from err
+        values.update(overrides or {})
+        settings = cls(**values)
+        if settings.env == "production":
+            missing = [
+                name for name, ok in (
+                    ("DATABASE_URL", bool(settings.database_url)),
+                    ("LIETA_SECRET_KEY", settings.secret_key != cls.secret_key and len(settings.secret_key) >= 16),
+                ) if not ok
+            ]
+            if missing:
+                raise SettingsError(
+                    "production start-up needs these settings: " + ", ".join(missing)
+                    + " (LIETA_SECRET_KEY must be at least 16 characters)"
+                )
+        if not settings.database_url:
+            path = Path(instance_path) / "lieta.sqlite3"
+            settings = cls(**{**settings.__dict__, "database_url": f"sqlite:///{path}"})
+        return settings
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return normalise_database_url(self.database_url)
+
+
+def normalise_database_url(url: str) -> str:
+    """`postgresql://` means psycopg 3 here (the only PostgreSQL driver we install)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _convert(kind, raw: str):
+    kind = kind if isinstance(kind, str) else kind.__name__
+    if kind == "bool":
+        return _bool(raw)
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    return raw
