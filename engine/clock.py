@@ -4,7 +4,7 @@ sleeping."""
 from __future__ import annotations
 
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 
@@ -15,17 +15,17 @@ class Clock(Protocol):
 
 class SystemClock:
     def now(self) -> datetime:
-        return datetime.now(timezone.utc)
+        return datetime.now(UTC)
 
 
 class FrozenClock:
     """A clock that stands still until a test moves it."""
 
     def __init__(self, start: datetime | None = None) -> None:
-        start = start or datetime(2027, 1, 4, 9, 0, tzinfo=timezone.utc)
+        start = start or datetime(2027, 1, 4, 9, 0, tzinfo=UTC)
         if start.tzinfo is None:
             raise ValueError("FrozenClock needs a timezone-aware datetime")
-        self._now = start.astimezone(timezone.utc)
+        self._now = start.astimezone(UTC)
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
@@ -36,7 +36,7 @@ class FrozenClock:
         if moment.tzinfo is None:
             raise ValueError("FrozenClock needs a timezone-aware datetime")
         with self._lock:
-            self._now = moment.astimezone(timezone.utc)
+            self._now = moment.astimezone(UTC)
 
     def advance(self, delta: timedelta) -> None:
         with self._lock:
