@@ -78,6 +78,13 @@ _NODE_WORDS = {
 }
 
 
+# Pieces that only occur inside a construct refused already; one finding is enough.
+_PARTS_OF_REFUSED: frozenset[type] = frozenset(
+    {ast.withitem, ast.match_case, ast.MatchValue, ast.MatchSingleton, ast.MatchSequence,
+     ast.MatchMapping, ast.MatchClass, ast.MatchStar, ast.MatchAs, ast.MatchOr, ast.TypeIgnore}
+)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One finding of the static check; `str()` gives the sentence shown to the analyst."""
@@ -118,22 +125,34 @@ def check(source: str, mode: str) -> tuple[ast.AST | None, list[Problem]]:
 class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        self.line: int | None = None
 
     def refuse(self, node: ast.AST, message: str) -> None:
-        problem = Problem(getattr(node, "lineno", None), message)
+        problem = Problem(getattr(node, "lineno", None) or self.line, message)
         if problem not in self.problems:
             self.problems.append(problem)
 
     def run(self, tree: ast.AST) -> list[Problem]:
-        for count, node in enumerate(ast.walk(tree), start=1):
+        # Depth-first with the nearest line carried down: some nodes (withitem, comprehension,
+        # keyword in old versions) have no line of their own.
+        stack: list[tuple[ast.AST, int | None]] = [(tree, None)]
+        count = 0
+        while stack:
+            node, line = stack.pop()
+            count += 1
             if count > MAX_NODES:
+                self.line = None
                 self.refuse(tree, f"the code is too large (more than {MAX_NODES} syntax elements)")
                 break
+            self.line = getattr(node, "lineno", None) or line
             self.visit(node)
+            stack.extend((child, self.line) for child in ast.iter_child_nodes(node))
         return sorted(self.problems, key=lambda p: (p.line or 0, p.message))
 
     def visit(self, node: ast.AST) -> None:
         kind = type(node)
+        if kind in _PARTS_OF_REFUSED:
+            return
         if kind not in _ALLOWED_NODES:
             words = _NODE_WORDS.get(kind, f"'{kind.__name__}' constructs")
             self.refuse(node, f"{words} are not allowed")

@@ -24,6 +24,7 @@ from engine.sandbox.pool import WorkerPool
 from engine.sandbox.settings import SandboxSettings
 
 _FAST_GLOBALS = {"__builtins__": {k: v for k, v in SAFE_BUILTINS.items() if k != "__import__"}}
+_SCALARS = frozenset({bool, int, float, str, type(None)})
 _ERRORS: dict[str, type[SandboxError]] = {
     "violation": SandboxViolation,
     "script": ScriptError,
@@ -103,11 +104,20 @@ class Sandbox:
                              external: Mapping[str, Any] | None) -> Any:
         scope = ChainMap(data, external or {})  # read-only: bounded expressions cannot store
         try:
-            return eval(code, _FAST_GLOBALS, scope)
+            result = eval(code, _FAST_GLOBALS, scope)
         except MemoryError as exc:
             raise SandboxMemoryError("the expression needs more memory than allowed", line=1) from exc
         except Exception as exc:
             raise ScriptError(f"{type(exc).__name__}: {exc}", line=1) from exc
+        if type(result) not in _SCALARS:
+            # Same rule as for worker results: only data leaves the sandbox, never a function.
+            try:
+                codec.encode(result, "the result")
+            except codec.UnsupportedValue as exc:
+                raise SandboxViolation(str(exc), line=1) from None
+            except RecursionError as exc:
+                raise ScriptError("the result is nested too deeply", line=1) from exc
+        return result
 
     def _call(self, mode: str, source: str, data: Mapping[str, Any],
               external: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -134,7 +134,7 @@ def _describe(exc: BaseException) -> str:
 
 def _keepable(name: str, value: Any, scope_helpers: dict[str, Any]) -> bool:
     # Like SpiffWorkflow, a script's functions, imported helpers and classes are not task data.
-    if name == "__builtins__" or scope_helpers.get(name) is value:
+    if name == "__builtins__" or (name in scope_helpers and scope_helpers[name] is value):
         return False
     return not (callable(value) or isinstance(value, FrozenNamespace))
 
