@@ -31,8 +31,13 @@ class ProcessBuilder:
     _incoming: dict[str, list[str]] = field(default_factory=dict)
     _outgoing: dict[str, list[str]] = field(default_factory=dict)
 
-    def _add(self, node_id: str, tag: str, attrs: str, body: str = "", lane: str | None = None) -> str:
-        self.nodes.append(Node(node_id, f"<bpmn:{tag} id={quoteattr(node_id)} {attrs}>{{io}}{body}</bpmn:{tag}>", lane))
+    def _add(
+        self, node_id: str, tag: str, attrs: str, body: str = "", lane: str | None = None, head: str = ""
+    ) -> str:
+        """`head` (extension elements) precedes the flows and `body` (a script) follows them, as the
+        BPMN schema orders them."""
+        xml = f"<bpmn:{tag} id={quoteattr(node_id)} {attrs}>{head}{{io}}{body}</bpmn:{tag}>"
+        self.nodes.append(Node(node_id, xml, lane))
         return node_id
 
     def start(self, node_id: str = "start") -> str:
@@ -53,7 +58,7 @@ class ProcessBuilder:
             if ui_form:
                 items += f'<spiffworkflow:property name="formUiSchemaFilename" value={quoteattr(ui_form)}/>'
             props = f"<bpmn:extensionElements><spiffworkflow:properties>{items}</spiffworkflow:properties></bpmn:extensionElements>"
-        return self._add(node_id, "userTask", f"name={quoteattr(name or node_id)}", props, lane)
+        return self._add(node_id, "userTask", f"name={quoteattr(name or node_id)}", lane=lane, head=props)
 
     def script_task(self, node_id: str, script: str, lane: str | None = None) -> str:
         body = f"<bpmn:script>{escape(script)}</bpmn:script>"
