@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
 from engine.clock import Clock
 from engine.errors import EngineError, SandboxError
@@ -38,13 +39,35 @@ def _element_of(task: Any) -> str | None:
     return getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
 
 
+class SandboxedEnvironment(BasePythonScriptEngineEnvironment):
+    """The environment SpiffWorkflow reaches past the script engine; everything goes to the sandbox."""
+
+    def __init__(self, sandbox: Sandbox) -> None:
+        super().__init__()
+        self.sandbox = sandbox
+
+    def evaluate(self, expression: str, context: dict, external_context: dict | None = None) -> Any:
+        return self.sandbox.evaluate(expression, context, external_context)
+
+    def execute(self, script: str, context: dict, external_context: dict | None = None) -> bool:
+        new_data = self.sandbox.execute(script, context, external_context)
+        context.clear()
+        context.update(new_data)
+        return True
+
+    def call_service(self, context: dict, **kwargs: Any) -> str:
+        raise EngineError("service calls go through the script engine's service caller")
+
+
 class SandboxedScriptEngine(PythonScriptEngine):
     """Thread-safe; share one per process definition (or per engine)."""
 
     def __init__(self, sandbox: Sandbox | None = None, *, settings: SandboxSettings | None = None,
                  clock: Clock | None = None, service_caller: ServiceCaller | None = None) -> None:
-        super().__init__()
         self.sandbox = sandbox or Sandbox(settings, clock)
+        # SpiffWorkflow also calls `environment.evaluate` directly (message correlation), so the
+        # environment must be sandboxed too, not only this engine's own methods.
+        super().__init__(environment=SandboxedEnvironment(self.sandbox))
         self.service_caller = service_caller
 
     def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:

@@ -79,3 +79,10 @@ def test_service_tasks_need_a_caller(sandbox) -> None:
     engine = SandboxedScriptEngine(sandbox, service_caller=lambda t, n, p: calls.append(n) or "{}")
     assert engine.call_service(None, operation_name="x", operation_params={}) == "{}"
     assert calls == ["x"]
+
+
+def test_the_environment_spiffworkflow_calls_directly_is_sandboxed_too(engine):
+    """Message correlation calls `script_engine.environment.evaluate`, bypassing `evaluate`."""
+    assert engine.environment.evaluate("case_id.upper()", {"case_id": "a-1"}) == "A-1"
+    with pytest.raises(SandboxViolation):
+        engine.environment.evaluate("().__class__.__base__.__subclasses__()", {})
