@@ -8,7 +8,7 @@ MIGRATIONS := webapp/migrations
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: install translations migrate seed deploy-bundled run serve test test-postgres lint bench clean
+.PHONY: install translations translations-update migrate seed deploy-bundled run serve test test-postgres lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ install: $(VENV)/.installed
 # Compiled catalogues are build output, not source: made from the .po files every time.
 translations: install
 	$(BIN)/pybabel compile --use-fuzzy -d webapp/translations -D messages >/dev/null
+
+# After changing user-facing text: refresh the template and both catalogues, then translate.
+translations-update: install
+	$(BIN)/pybabel extract -F webapp/babel.cfg -k _l --no-location --project=Lieta -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-location
 
 migrate: translations
 	$(FLASK) db upgrade -d $(MIGRATIONS)

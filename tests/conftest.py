@@ -135,4 +135,7 @@ def app(database_url, clock, sandbox, tmp_path):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """Speaks English, so assertions read naturally; Latvian (the default) has its own tests."""
+    client = app.test_client()
+    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    return client

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import g, request
+from flask_babel import gettext as _
 
 from engine.errors import EngineError
 from engine.models import User
@@ -20,12 +21,12 @@ def current_user() -> User:
     if user is not None:
         return user
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
+    scheme, _space, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("sign in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token")
+        raise Unauthorized(_("sign in first: send 'Authorization: Bearer <token>' from POST /api/v1/auth/token"))
     user = get_engine().users.user_for_token(token.strip())
     if user is None:
-        raise Unauthorized("the access token is invalid, expired or revoked: request a new one")
+        raise Unauthorized(_("the access token is invalid, expired or revoked: request a new one"))
     g.lieta_user = user
     return user
 

@@ -14,6 +14,7 @@ from engine.lint import lint
 from engine.models import Deployment, ProcessDefinition, User
 from engine.problems import Problem
 from engine.roles import ADMIN, PROCESS_ANALYST
+from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
@@ -55,46 +56,46 @@ class DeploymentService:
 
         session = self.engine.session()
         now = self.engine.clock.now()
-        deployment = Deployment(
-            id=str(uuid.uuid4()), created_at=now, created_by=actor.id,
-            file_names=", ".join(name for name, _ in files),
-        )
-        session.add(deployment)
-        results = []
-        fresh = []
-        for process in bundle.processes:
-            latest = session.scalar(
-                select(ProcessDefinition)
-                .where(ProcessDefinition.process_id == process.process_id)
-                .order_by(ProcessDefinition.version.desc())
-                .limit(1)
+        # A concurrent deployment of the same process id collides on (process_id, version): the
+        # unique constraint makes one of them fail (409) rather than both claim the same number.
+        with atomic(session, "the deployment could not be stored"):
+            deployment = Deployment(
+                id=str(uuid.uuid4()), created_at=now, created_by=actor.id,
+                file_names=", ".join(name for name, _ in files),
             )
-            if latest is not None and latest.sha256 == process.sha256:
-                results.append(DeployedProcess(process.process_id, latest.version, new=False))
-                continue
-            row = ProcessDefinition(
-                process_id=process.process_id,
-                version=(latest.version + 1) if latest else 1,
-                name=process.name or process.process_id,
-                sha256=process.sha256,
-                deployment_id=deployment.id,
-                deployed_at=now,
-                bundle=json.dumps(process.files, sort_keys=True),
+            session.add(deployment)
+            results = []
+            fresh = []
+            for process in bundle.processes:
+                latest = session.scalar(
+                    select(ProcessDefinition)
+                    .where(ProcessDefinition.process_id == process.process_id)
+                    .order_by(ProcessDefinition.version.desc())
+                    .limit(1)
+                )
+                if latest is not None and latest.sha256 == process.sha256:
+                    results.append(DeployedProcess(process.process_id, latest.version, new=False))
+                    continue
+                row = ProcessDefinition(
+                    process_id=process.process_id,
+                    version=(latest.version + 1) if latest else 1,
+                    name=process.name or process.process_id,
+                    sha256=process.sha256,
+                    deployment_id=deployment.id,
+                    deployed_at=now,
+                    bundle=json.dumps(process.files, sort_keys=True),
+                )
+                session.add(row)
+                fresh.append((row, process))
+                results.append(DeployedProcess(process.process_id, row.version, new=True))
+            audit.record(
+                session, now, actor.username, "deployment", deployment_id=deployment.id,
+                data={
+                    "files": [name for name, _ in files],
+                    "processes": [{"process_id": r.process_id, "version": r.version, "new": r.new} for r in results],
+                    "warnings": [w.as_dict() for w in bundle.problems if w.severity == "warning"],
+                },
             )
-            session.add(row)
-            fresh.append((row, process))
-            results.append(DeployedProcess(process.process_id, row.version, new=True))
-        audit.record(
-            session, now, actor.username, "deployment", deployment_id=deployment.id,
-            data={
-                "files": [name for name, _ in files],
-                "processes": [{"process_id": r.process_id, "version": r.version, "new": r.new} for r in results],
-                "warnings": [w.as_dict() for w in bundle.problems if w.severity == "warning"],
-            },
-        )
-        # A concurrent deployment of the same process id would collide on (process_id, version):
-        # the unique constraint makes one of them fail rather than both claim the same number.
-        session.commit()
         for row, process in fresh:
             self.engine.specs.put(row, process.spec, process.subprocess_specs)
         warnings = [w for w in bundle.problems if w.severity == "warning"]

@@ -18,7 +18,7 @@ from engine.models import AuditEvent, InstanceStatus, ProcessInstance, User
 from engine.roles import role_for_lane
 from engine.serialization import to_plain
 from engine.services import runner
-from engine.services.transaction import commit
+from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
@@ -57,20 +57,21 @@ class InstanceService:
             for task in workflow.get_tasks():
                 task.data.update(data)
         error = runner.advance(workflow)
-        instance = ProcessInstance(
-            id=str(uuid.uuid4()), definition_id=definition.id, process_id=definition.process_id,
-            process_version=definition.version, business_key=business_key, status=InstanceStatus.RUNNING,
-            started_by=actor.id, created_at=now, updated_at=now,
-        )
-        session.add(instance)
-        runner.save(self.engine, instance, workflow, definition, now, error)
-        audit.record(
-            session, now, actor.username, "instance_started", instance_id=instance.id,
-            data={"process_id": process_id, "version": definition.version, "business_key": business_key, "data": to_plain(data or {})},
-        )
-        if error:
-            audit.record(session, now, "system", "instance_error", instance_id=instance.id, data={"message": error})
-        commit(session, "the instance could not be started", instance_id=instance.id)
+        instance_id = str(uuid.uuid4())
+        with atomic(session, "the instance could not be started", instance_id=instance_id):
+            instance = ProcessInstance(
+                id=instance_id, definition_id=definition.id, process_id=definition.process_id,
+                process_version=definition.version, business_key=business_key, status=InstanceStatus.RUNNING,
+                started_by=actor.id, created_at=now, updated_at=now,
+            )
+            session.add(instance)
+            runner.save(self.engine, instance, workflow, definition, now, error)
+            audit.record(
+                session, now, actor.username, "instance_started", instance_id=instance.id,
+                data={"process_id": process_id, "version": definition.version, "business_key": business_key, "data": to_plain(data or {})},
+            )
+            if error:
+                audit.record(session, now, "system", "instance_error", instance_id=instance.id, data={"message": error})
         self.engine.workflows.checkin(instance.id, instance.lock_version, workflow)
         return instance
 
@@ -121,14 +122,14 @@ class InstanceService:
         instance = self.get(actor, instance_id)
         if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
             raise Conflict(f"the instance is already {instance.status}", instance_id=instance_id)
-        workflow, definition = runner.load_workflow(self.engine, instance)
-        workflow.cancel()
-        now = self.engine.clock.now()
-        runner.save(self.engine, instance, workflow, definition, now, None)
-        instance.status = InstanceStatus.TERMINATED
-        instance.terminated_reason = reason.strip()
-        instance.ended_at = now
-        audit.record(session, now, actor.username, "instance_terminated", instance_id=instance_id, data={"reason": reason.strip()})
-        commit(session, "the instance could not be terminated", instance_id=instance_id)
+        with atomic(session, "the instance could not be terminated", instance_id=instance_id):
+            workflow, definition = runner.load_workflow(self.engine, instance)
+            workflow.cancel()
+            now = self.engine.clock.now()
+            runner.save(self.engine, instance, workflow, definition, now, None)
+            instance.status = InstanceStatus.TERMINATED
+            instance.terminated_reason = reason.strip()
+            instance.ended_at = now
+            audit.record(session, now, actor.username, "instance_terminated", instance_id=instance_id, data={"reason": reason.strip()})
         self.engine.workflows.discard(instance_id)
         return instance

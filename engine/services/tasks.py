@@ -17,7 +17,7 @@ from engine.errors import (
 from engine.models import HumanTask, InstanceStatus, ProcessInstance, TaskState, User
 from engine.serialization import to_plain
 from engine.services import runner
-from engine.services.transaction import commit
+from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
@@ -86,9 +86,9 @@ class TaskService:
             return task
         if task.assignee_id is not None:
             raise Conflict("the task is already claimed by someone else", task_id=task_id)
-        task.assignee_id = actor.id
-        audit.record(session, self.engine.clock.now(), actor.username, "task_claimed", instance_id=task.instance_id, task_id=task_id)
-        commit(session, "the task could not be claimed", task_id=task_id)
+        with atomic(session, "the task could not be claimed", task_id=task_id):
+            task.assignee_id = actor.id
+            audit.record(session, self.engine.clock.now(), actor.username, "task_claimed", instance_id=task.instance_id, task_id=task_id)
         return task
 
     def unclaim(self, actor: User, task_id: str) -> HumanTask:
@@ -98,9 +98,9 @@ class TaskService:
             return task
         if task.assignee_id != actor.id and not actor.is_admin:
             raise PermissionDenied("only the assignee or an admin may release a claimed task", task_id=task_id)
-        task.assignee_id = None
-        audit.record(session, self.engine.clock.now(), actor.username, "task_unclaimed", instance_id=task.instance_id, task_id=task_id)
-        commit(session, "the task could not be released", task_id=task_id)
+        with atomic(session, "the task could not be released", task_id=task_id):
+            task.assignee_id = None
+            audit.record(session, self.engine.clock.now(), actor.username, "task_unclaimed", instance_id=task.instance_id, task_id=task_id)
         return task
 
     def assign(self, actor: User, task_id: str, username: str) -> HumanTask:
@@ -111,12 +111,12 @@ class TaskService:
         assignee = self.engine.users.by_username(username)
         if not self._may_work(assignee, task):
             raise InvalidInput(f"{username!r} does not hold the role {task.role!r} this task needs", task_id=task_id)
-        task.assignee_id = assignee.id
-        audit.record(
-            session, self.engine.clock.now(), actor.username, "task_assigned",
-            instance_id=task.instance_id, task_id=task_id, data={"assignee": username},
-        )
-        commit(session, "the task could not be assigned", task_id=task_id)
+        with atomic(session, "the task could not be assigned", task_id=task_id):
+            task.assignee_id = assignee.id
+            audit.record(
+                session, self.engine.clock.now(), actor.username, "task_assigned",
+                instance_id=task.instance_id, task_id=task_id, data={"assignee": username},
+            )
         return task
 
     def _open_task(self, actor: User, task_id: str) -> HumanTask:
@@ -156,29 +156,29 @@ class TaskService:
             if errors:
                 raise InvalidInput("the submitted data does not match the task's form", errors, task_id=task_id)
 
-        workflow, definition = runner.load_workflow(self.engine, instance)
-        spiff_task = runner.find_task(workflow, task_id)
-        if spiff_task is None or spiff_task.state != SpiffState.READY or not spiff_task.task_spec.manual:
-            raise Conflict("the task is no longer ready", instance_id=instance.id, task_id=task_id)
-        now = self.engine.clock.now()
-        spiff_task.set_data(**data)
-        error = None
-        try:
-            spiff_task.run()
-        except (EngineError, SpiffWorkflowException) as err:
-            error = runner.describe_error(err)
-        if error is None:
-            error = runner.advance(workflow)
-        if task.assignee_id is None:
-            task.assignee_id = actor.id
-        runner.save(self.engine, instance, workflow, definition, now, error, completed_by=actor.id)
-        audit.record(
-            session, now, actor.username, "task_completed", instance_id=instance.id, task_id=task_id,
-            data={"element_id": task.element_id, "data": to_plain(data)},
-        )
-        if error:
-            audit.record(session, now, "system", "instance_error", instance_id=instance.id, task_id=task_id, data={"message": error})
-        commit(session, "the task could not be completed", instance_id=instance.id, task_id=task_id)
+        with atomic(session, "the task could not be completed", instance_id=instance.id, task_id=task_id):
+            workflow, definition = runner.load_workflow(self.engine, instance)
+            spiff_task = runner.find_task(workflow, task_id)
+            if spiff_task is None or spiff_task.state != SpiffState.READY or not spiff_task.task_spec.manual:
+                raise Conflict("the task is no longer ready", instance_id=instance.id, task_id=task_id)
+            now = self.engine.clock.now()
+            spiff_task.set_data(**data)
+            error = None
+            try:
+                spiff_task.run()
+            except (EngineError, SpiffWorkflowException) as err:
+                error = runner.describe_error(err)
+            if error is None:
+                error = runner.advance(workflow)
+            if task.assignee_id is None:
+                task.assignee_id = actor.id
+            runner.save(self.engine, instance, workflow, definition, now, error, completed_by=actor.id)
+            audit.record(
+                session, now, actor.username, "task_completed", instance_id=instance.id, task_id=task_id,
+                data={"element_id": task.element_id, "data": to_plain(data)},
+            )
+            if error:
+                audit.record(session, now, "system", "instance_error", instance_id=instance.id, task_id=task_id, data={"message": error})
         self.engine.workflows.checkin(instance.id, instance.lock_version, workflow)
         return task
 

@@ -1,7 +1,15 @@
-"""One place that turns a failed commit into the engine's Conflict, so every service reports a
-concurrent change the same way (HTTP 409) and leaves the session clean for the next request."""
+"""The one owner of a transaction: `atomic` wraps a service operation's changes, commits them,
+and turns a concurrent change into the engine's Conflict (HTTP 409).
+
+A stale optimistic-lock UPDATE can surface at commit or earlier, when a query inside the
+operation autoflushes pending changes; both must become the same Conflict, and any failure
+leaves the session rolled back and clean for the next request.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -10,8 +18,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from engine.errors import Conflict
 
 
-def commit(session: Session, conflict_message: str, **context) -> None:
+@contextmanager
+def atomic(session: Session, conflict_message: str, **context) -> Iterator[None]:
     try:
+        yield
         session.commit()
     except StaleDataError as err:
         session.rollback()
@@ -23,6 +33,9 @@ def commit(session: Session, conflict_message: str, **context) -> None:
         session.rollback()
         if _is_lock_timeout(err):
             raise Conflict(f"{conflict_message}: the database was busy with a concurrent change", **context) from err
+        raise
+    except BaseException:
+        session.rollback()
         raise
 
 

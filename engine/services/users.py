@@ -13,6 +13,7 @@ from engine import audit
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import ApiToken, User, UserRole
 from engine.roles import KNOWN_ROLES
+from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
@@ -59,8 +60,8 @@ class UserService:
         )
         user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
         session.add(user)
-        audit.record(session, now, actor, "user_created", data={"username": username, "roles": sorted(set(roles))})
-        session.commit()
+        with atomic(session, f"user {username!r} could not be created"):
+            audit.record(session, now, actor, "user_created", data={"username": username, "roles": sorted(set(roles))})
         return user
 
     def by_username(self, username: str) -> User:
@@ -87,8 +88,8 @@ class UserService:
         now = self.engine.clock.now()
         ttl = ttl or timedelta(hours=self.engine.settings.token_ttl_hours)
         session.add(ApiToken(user_id=user.id, token_hash=token_digest(token), created_at=now, expires_at=now + ttl))
-        audit.record(session, now, user.username, "token_issued")
-        session.commit()
+        with atomic(session, "the token could not be issued"):
+            audit.record(session, now, user.username, "token_issued")
         return token
 
     def user_for_token(self, token: str) -> User | None:

@@ -1,4 +1,5 @@
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from webapp.api.schemas import TokenRequestSchema, TokenSchema
@@ -18,7 +19,7 @@ class TokenView(MethodView):
         engine = get_engine()
         user = engine.users.authenticate(body["username"], body["password"])
         if user is None:
-            raise Unauthorized("wrong username or password")
+            raise Unauthorized(_("wrong username or password"))
         token = engine.users.issue_token(user)
         return {
             "access_token": token,

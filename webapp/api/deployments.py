@@ -1,5 +1,6 @@
 from flask import request
 from flask.views import MethodView
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from engine.errors import InvalidInput
@@ -36,7 +37,10 @@ class DeploymentsView(MethodView):
         user = current_user()
         uploads = request.files.getlist("files")
         if not uploads:
-            raise InvalidInput("send the files as multipart/form-data in the field 'files'", [{"field": "/files", "message": "required"}])
+            raise InvalidInput(
+                _("send the files as multipart/form-data in the field 'files'"),
+                [{"field": "/files", "message": _("required")}],
+            )
         files = [(upload.filename or "unnamed", upload.read()) for upload in uploads]
         result = get_engine().deployments.deploy(user, files)
         body = {

@@ -9,6 +9,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
@@ -34,11 +36,12 @@ STATUS_BY_ERROR = (
 )
 
 HTTP_MESSAGES = {
-    400: "the request could not be understood (check that the body is valid JSON)",
-    404: "there is nothing at this address",
-    405: "this address does not accept that method",
-    413: "the upload is larger than the configured limit",
-    415: "send the body as application/json",
+    400: _l("the request could not be understood (check that the body is valid JSON)"),
+    404: _l("there is nothing at this address"),
+    405: _l("this address does not accept that method"),
+    413: _l("the upload is larger than the configured limit"),
+    415: _l("send the body as application/json"),
+    500: _l("an internal error occurred; it has been logged"),
 }
 
 
@@ -77,9 +80,9 @@ class LietaApi(Api):
         if "messages" in data:
             errors = _webargs_errors(data["messages"])
             summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
-            return error_body(f"the request body is invalid: {summary}", errors, status)
+            return error_body(_("the request body is invalid: %(summary)s", summary=summary), errors, status)
         message = data.get("message") or HTTP_MESSAGES.get(status) or error.description or error.name
-        return error_body(message, None, status)
+        return error_body(str(message), None, status)
 
 
 def init_app(app: Flask) -> None:
@@ -98,4 +101,4 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(500)
     def server_error(err):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return error_body("an internal error occurred; it has been logged", None, 500)
+        return error_body(str(HTTP_MESSAGES[500]), None, 500)
