@@ -84,6 +84,35 @@ def legal_aid_instance(seed: int, lawyers: int = 300, requests: int = 120) -> di
     }
 
 
+def roster_instance(seed: int, people: int, regions: int, days: int = 30) -> dict:
+    """Day 08:00-20:00 and night 20:00-08:00 shifts; each prosecutor covers a home
+    region and sometimes a neighbour; ~10 % of days unavailable; prior duties 0-4."""
+    rng = random.Random(seed)
+    region_names = [f"{NAMES[g % len(NAMES)]}-{g // len(NAMES) + 1}" for g in range(regions)]
+    start = "2026-03-01"
+    dates = [f"2026-03-{d + 1:02d}" if d < 31 else f"2026-04-{d - 30:02d}" for d in range(min(days, 61))]
+    rows = []
+    for i in range(people):
+        home = i % regions
+        covered = {home} | ({(home + 1) % regions} if rng.random() < 0.5 else set())
+        prefs = {}
+        if rng.random() < 0.2:
+            prefs["avoid_shifts"] = ["night"]
+        if rng.random() < 0.2:
+            prefs["avoid_dates"] = rng.sample(dates, 2)
+        rows.append({
+            "id": f"P{i + 1:03d}",
+            "regions": [region_names[g] for g in sorted(covered)],
+            "unavailable": sorted(d for d in dates if rng.random() < 0.1),
+            "prior_duties": rng.randint(0, 4),
+            "preferences": prefs,
+        })
+    return {"start": start, "days": days, "regions": region_names,
+            "shifts": [{"id": "day", "start": "08:00", "hours": 12}, {"id": "night", "start": "20:00", "hours": 12}],
+            "prosecutors": rows,
+            "rules": {"min_rest_hours": 12, "max_shifts_per_7_days": 4, "max_nights_per_7_days": 2}}
+
+
 def _fmt(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds:.3f} s"
 
@@ -130,6 +159,23 @@ def bench_urgent(seed: int) -> None:
     )
 
 
+def bench_roster(seed: int, people: int, regions: int, time_limit: float) -> None:
+    from solvers import roster
+    from solvers.roster.solve import solve_with_stats
+
+    problem = roster.parse_problem(roster_instance(seed, people, regions))
+    result, stats = solve_with_stats(problem, time_limit)
+    out = result.to_dict()
+    violations = roster.check(problem, out)
+    assert not violations, violations[:5]
+    objective = out["objective"] and (out["objective"]["spread"], out["objective"]["preference_penalty"])
+    greedy = stats.greedy_score
+    ratio = "-" if not (greedy and objective) else f"spread {objective[0]} vs {greedy[0]}"
+    _row(f"roster {people}x{regions}x30 seed {seed} [{result.status}]", stats.first_solution_seconds,
+         result.solve_seconds if stats.proven else None, objective,
+         "-" if stats.gap is None else f"{stats.gap:.2%}", greedy, ratio)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
@@ -141,6 +187,9 @@ def main() -> None:
     solvers.cpsat.cp_model()  # pay the import once, outside the timings
     if args.only in (None, "legal-aid"):
         bench_legal_aid(args.seed, args.time_limit)
+    if args.only in (None, "roster"):
+        bench_roster(args.seed, 40, 5, args.time_limit)
+        bench_roster(args.seed, 200, 25, args.time_limit)
     if args.only in (None, "urgent"):
         bench_urgent(args.seed)
 

@@ -38,8 +38,9 @@ class SolveOutcome:
         return self.status in ("optimal", "feasible")
 
 
-def solve(model: Any, time_limit: float, hint_first: bool = True) -> SolveOutcome:
-    """Solve with the package's pinned, reproducible parameters."""
+def solve(model: Any, time_limit: float, extra_parameters: str = "") -> SolveOutcome:
+    """Solve with the package's pinned, reproducible parameters (plus a model's own
+    ``extra_parameters`` in protobuf text format)."""
     module = cp_model()
     solver = module.CpSolver()
     params = solver.parameters
@@ -48,6 +49,8 @@ def solve(model: Any, time_limit: float, hint_first: bool = True) -> SolveOutcom
     params.max_time_in_seconds = max(time_limit, 0.001)
     params.max_deterministic_time = max(time_limit * DETERMINISTIC_TIME_PER_SECOND, 0.001)
     params.log_search_progress = False
+    if extra_parameters:
+        params.merge_text_format(extra_parameters)
     started = time.perf_counter()
     first: list[float] = []
 

@@ -1,13 +1,10 @@
 """Outcome of a solve, reported instead of raising."""
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     OPTIMAL = "optimal"
     FEASIBLE = "feasible"
     INFEASIBLE = "infeasible"
     FALLBACK = "fallback"
-
-    def __str__(self) -> str:
-        return self.value

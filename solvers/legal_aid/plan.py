@@ -19,7 +19,7 @@ def objective(problem: Problem, plan: Plan) -> int:
     weights = problem.weights
     fairness = sum(
         marginal_fairness(weights.fairness, lawyer.load_30d, k)
-        for lawyer, n in zip(problem.lawyers, new_counts(problem, plan))
+        for lawyer, n in zip(problem.lawyers, new_counts(problem, plan), strict=True)
         for k in range(1, n + 1)
     )
     distance = sum(distance_km(problem.requests[r], problem.lawyers[j]) for r, j in plan.items())
