@@ -82,6 +82,9 @@ def code_sites(task_spec) -> Iterator[tuple[str, str, bool]]:
         for prop in getattr(event, "correlation_properties", None) or []:
             if getattr(prop, "retrieval_expression", None):
                 yield "correlation expression", prop.retrieval_expression, False
+    for name, param in (getattr(task_spec, "operation_params", None) or {}).items():
+        if isinstance(param, dict) and param.get("value"):
+            yield f"service parameter {name!r}", param["value"], False
     engine = getattr(task_spec, "dmnEngine", None)
     if engine is not None:
         yield from _dmn_sites(engine.decision_table)

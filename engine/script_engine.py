@@ -95,6 +95,11 @@ class SandboxedScriptEngine(PythonScriptEngine):
                 element_id=_element_of(task), task_id=str(getattr(task, "id", "")) or None)
         return self.service_caller(task, operation_name, operation_params or {})
 
+    @property
+    def clock(self) -> Clock:
+        """The engine's clock: timers (`engine.timers`) and deadline helpers read time here."""
+        return self.sandbox.clock
+
     def close(self) -> None:
         self.sandbox.close()
 

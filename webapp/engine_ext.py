@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from engine.clock import Clock, SystemClock
 from engine.sandbox import Sandbox, SandboxSettings
 from engine.script_engine import SandboxedScriptEngine
+from engine.service_registry import ServiceRegistry
 from engine.services import Engine, EngineSettings
 from webapp.extensions import db
 from webapp.settings import Settings
@@ -29,9 +30,11 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             clock=clock,
         )
         atexit.register(sandbox.close)
+    operations = ServiceRegistry()
     engine = Engine(
         session=lambda: db.session,
-        script_engine=SandboxedScriptEngine(sandbox),
+        script_engine=SandboxedScriptEngine(sandbox, service_caller=operations.call),
+        operations=operations,
         clock=clock,
         settings=EngineSettings(
             token_ttl_hours=settings.token_ttl_hours,

@@ -2,8 +2,12 @@
 
 from engine.models.audit import AuditEvent
 from engine.models.deployment import Deployment, ProcessDefinition
+from engine.models.incident import Incident, IncidentStatus
 from engine.models.instance import InstanceStatus, ProcessInstance
+from engine.models.lease import Lease
+from engine.models.message import Message, MessageStatus, MessageWait
 from engine.models.task import HumanTask, TaskState
+from engine.models.timer import Timer, TimerStatus
 from engine.models.user import ApiToken, User, UserRole
 
 __all__ = [
@@ -11,6 +15,14 @@ __all__ = [
     "AuditEvent",
     "Deployment",
     "HumanTask",
+    "Incident",
+    "IncidentStatus",
+    "Lease",
+    "Message",
+    "MessageStatus",
+    "MessageWait",
+    "Timer",
+    "TimerStatus",
     "InstanceStatus",
     "ProcessDefinition",
     "ProcessInstance",

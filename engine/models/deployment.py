@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.db import Base, UtcDateTime
@@ -37,3 +37,4 @@ class ProcessDefinition(Base):
     deployment_id: Mapped[str] = mapped_column(ForeignKey("deployments.id"))
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
     bundle: Mapped[str] = mapped_column(Text)
+    message_starts: Mapped[list] = mapped_column(JSON, default=list)

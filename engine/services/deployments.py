@@ -11,6 +11,7 @@ from engine import audit
 from engine.bundle import parse_bundle
 from engine.errors import DeploymentInvalid, PermissionDenied
 from engine.lint import lint
+from engine.messages import message_start_names
 from engine.models import Deployment, ProcessDefinition, User
 from engine.problems import Problem
 from engine.roles import ADMIN, PROCESS_ANALYST
@@ -84,6 +85,7 @@ class DeploymentService:
                     deployment_id=deployment.id,
                     deployed_at=now,
                     bundle=json.dumps(process.files, sort_keys=True),
+                    message_starts=message_start_names(process.spec),
                 )
                 session.add(row)
                 fresh.append((row, process))

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
 from engine.clock import Clock, SystemClock
+from engine.service_registry import ServiceRegistry
 from engine.specs import SpecCache
 from engine.workflow_cache import WorkflowCache
 
@@ -16,6 +18,8 @@ class EngineSettings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     workflow_cache_size: int = 2000
+    message_ttl: timedelta = timedelta(days=7)
+    timer_batch: int = 200
 
 
 class Engine:
@@ -31,10 +35,14 @@ class Engine:
         script_engine,
         clock: Clock | None = None,
         settings: EngineSettings | None = None,
+        operations: ServiceRegistry | None = None,
     ) -> None:
         from engine.services.deployments import DeploymentService
+        from engine.services.incidents import IncidentService
         from engine.services.instances import InstanceService
+        from engine.services.messages import MessageService
         from engine.services.tasks import TaskService
+        from engine.services.timers import TimerService
         from engine.services.users import UserService
 
         self.session = session
@@ -43,7 +51,11 @@ class Engine:
         self.settings = settings or EngineSettings()
         self.specs = SpecCache()
         self.workflows = WorkflowCache(self.settings.workflow_cache_size)
+        self.operations = operations or ServiceRegistry()
         self.users = UserService(self)
         self.deployments = DeploymentService(self)
         self.instances = InstanceService(self)
         self.tasks = TaskService(self)
+        self.timers = TimerService(self)
+        self.messages = MessageService(self)
+        self.incidents = IncidentService(self)

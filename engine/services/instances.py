@@ -7,18 +7,13 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 
 from engine import audit
-from engine.errors import (
-    Conflict,
-    EngineError,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-)
-from engine.models import AuditEvent, InstanceStatus, ProcessInstance, User
+from engine.errors import Conflict, EngineError, InvalidInput, NotFound, PermissionDenied
+from engine.models import AuditEvent, Incident, IncidentStatus, InstanceStatus, ProcessInstance, User
 from engine.roles import role_for_lane
 from engine.serialization import to_plain
-from engine.services import runner
-from engine.services.transaction import atomic
+from engine.services.change import unit_of_work
+from engine.services.runner import advance
+from engine.specs import LoadedDefinition
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
@@ -47,32 +42,32 @@ class InstanceService:
         if data is not None and not isinstance(data, dict):
             raise InvalidInput("`data` must be a JSON object")
         try:
-            to_plain(data or {})
+            plain_data = to_plain(data or {})
         except EngineError as err:
             raise InvalidInput(str(err)) from err
-        now = self.engine.clock.now()
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.engine.script_engine)
-        if data:
-            # Only the root and start tasks exist yet; every later task inherits their data.
-            for task in workflow.get_tasks():
-                task.data.update(data)
-        error = runner.advance(workflow)
-        instance_id = str(uuid.uuid4())
-        with atomic(session, "the instance could not be started", instance_id=instance_id):
-            instance = ProcessInstance(
-                id=instance_id, definition_id=definition.id, process_id=definition.process_id,
-                process_version=definition.version, business_key=business_key, status=InstanceStatus.RUNNING,
-                started_by=actor.id, created_at=now, updated_at=now,
-            )
-            session.add(instance)
-            runner.save(self.engine, instance, workflow, definition, now, error)
+        # Only the root and start tasks exist yet; every later task inherits their data.
+        for task in workflow.get_tasks():
+            task.data.update(plain_data)
+        instance = self.new_row(definition, actor, plain_data, business_key)
+        with unit_of_work(self.engine, "the instance could not be started", instance_id=instance.id) as unit:
+            change = unit.change(instance, workflow)
+            change.save(advance(workflow))
             audit.record(
-                session, now, actor.username, "instance_started", instance_id=instance.id,
-                data={"process_id": process_id, "version": definition.version, "business_key": business_key, "data": to_plain(data or {})},
+                session, self.engine.clock.now(), actor.username, "instance_started", instance_id=instance.id,
+                data={"process_id": process_id, "version": definition.version, "business_key": business_key, "data": plain_data},
             )
-            if error:
-                audit.record(session, now, "system", "instance_error", instance_id=instance.id, data={"message": error})
-        self.engine.workflows.checkin(instance.id, instance.lock_version, workflow)
+        return instance
+
+    def new_row(self, definition: LoadedDefinition, actor: User | None, data: dict | None, business_key: str | None) -> ProcessInstance:
+        """A new instance row, added to the session (the caller's unit of work saves its state)."""
+        now = self.engine.clock.now()
+        instance = ProcessInstance(
+            id=str(uuid.uuid4()), definition_id=definition.id, process_id=definition.process_id,
+            process_version=definition.version, business_key=business_key, status=InstanceStatus.RUNNING,
+            started_by=actor.id if actor else None, created_at=now, updated_at=now, data=data or {},
+        )
+        self.engine.session().add(instance)
         return instance
 
     def may_start(self, actor: User, definition) -> bool:
@@ -113,6 +108,15 @@ class InstanceService:
             )
         )
 
+    def open_incidents(self, instance_id: str) -> list[Incident]:
+        return list(
+            self.engine.session().scalars(
+                select(Incident)
+                .where(Incident.instance_id == instance_id, Incident.status == IncidentStatus.OPEN)
+                .order_by(Incident.created_at, Incident.id)
+            )
+        )
+
     def terminate(self, actor: User, instance_id: str, reason: str) -> ProcessInstance:
         if not actor.is_admin:
             raise PermissionDenied("only an admin may terminate a process instance", instance_id=instance_id)
@@ -122,11 +126,14 @@ class InstanceService:
         instance = self.get(actor, instance_id)
         if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
             raise Conflict(f"the instance is already {instance.status}", instance_id=instance_id)
-        with atomic(session, "the instance could not be terminated", instance_id=instance_id):
-            workflow, definition = runner.load_workflow(self.engine, instance)
-            workflow.cancel()
-            now = self.engine.clock.now()
-            runner.save(self.engine, instance, workflow, definition, now, None)
+        now = self.engine.clock.now()
+        with unit_of_work(self.engine, "the instance could not be terminated", instance_id=instance_id) as unit:
+            for incident in self.open_incidents(instance_id):
+                incident.status, incident.resolution = IncidentStatus.RESOLVED, "terminated"
+                incident.resolved_at, incident.resolved_by = now, actor.username
+            change = unit.change(instance)
+            change.workflow.cancel()
+            change.save(None)
             instance.status = InstanceStatus.TERMINATED
             instance.terminated_reason = reason.strip()
             instance.ended_at = now

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -10,14 +12,41 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
+from engine import audit, messages
 from engine.errors import EngineError
-from engine.models import HumanTask, InstanceStatus, ProcessInstance, TaskState
-from engine.roles import role_for_lane
+from engine.models import (
+    Incident,
+    IncidentStatus,
+    InstanceStatus,
+    Message,
+    MessageStatus,
+    MessageWait,
+    ProcessInstance,
+)
 from engine.serialization import dump_state, load_state, to_plain
+from engine.services.projections import find_task, project_tasks, project_timers, project_waits
 from engine.specs import LoadedDefinition
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
+
+__all__ = ["Failure", "advance", "find_task", "load_workflow", "run_task", "save"]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why an instance stopped: the text a person reads, and where."""
+
+    message: str
+    task_id: str | None = None
+    element_id: str | None = None
+    operation: str | None = None
+
+
+@dataclass
+class Saved:
+    new_waits: list[MessageWait] = field(default_factory=list)
+    outbox: list[Message] = field(default_factory=list)
 
 
 def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkflow, LoadedDefinition]:
@@ -30,26 +59,43 @@ def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkfl
     return workflow, definition
 
 
-def advance(workflow: BpmnWorkflow) -> str | None:
-    """Run everything the engine can run on its own; return an error message instead of raising,
-    because a failing script must put the instance into `error`, not lose the change that led to
-    it."""
+def advance(workflow: BpmnWorkflow) -> Failure | None:
+    """Run everything the engine can run on its own. A failure is returned, not raised: it must
+    put the instance into `error` without losing the change that led to it."""
     try:
         workflow.do_engine_steps()
     except (EngineError, SpiffWorkflowException) as err:
-        return describe_error(err)
+        return failure_of(workflow, err)
     return None
 
 
-def describe_error(err: BaseException) -> str:
+def run_task(workflow: BpmnWorkflow, task) -> Failure | None:
+    """Run one task (a completion or a retry), then advance."""
+    try:
+        task.run()
+    except (EngineError, SpiffWorkflowException) as err:
+        if task.state != SpiffState.ERROR:
+            task.error()
+        return failure_of(workflow, err)
+    return advance(workflow)
+
+
+def failure_of(workflow: BpmnWorkflow, err: BaseException) -> Failure:
     cause = err
     while not isinstance(cause, EngineError) and cause.__cause__ is not None:
         cause = cause.__cause__
+    errored = workflow.get_tasks(state=SpiffState.ERROR)
+    task = errored[-1] if errored else getattr(err, "task", None)
+    element = task.task_spec.bpmn_id if task is not None else None
     if isinstance(cause, EngineError):
-        return str(cause)
-    task = getattr(err, "task", None)
-    where = f" (element {task.task_spec.bpmn_id})" if task is not None else ""
-    return f"{err}{where}"
+        text = cause.message
+        element = cause.element_id or element
+        if cause.line:
+            text = f"{text} (line {cause.line})"
+    else:
+        text = str(err)
+    where = f"element {element}: " if element else ""
+    return Failure(f"{where}{text}", str(task.id) if task is not None else None, element, getattr(cause, "operation", None))
 
 
 def workflow_data(workflow: BpmnWorkflow) -> dict:
@@ -63,73 +109,72 @@ def save(
     engine: Engine,
     instance: ProcessInstance,
     workflow: BpmnWorkflow,
-    definition: LoadedDefinition,
     now: datetime,
-    error: str | None,
+    failure: Failure | None,
     completed_by: int | None = None,
-) -> None:
+) -> Saved:
+    session = engine.session()
+    saved = Saved()
+    saved.outbox = _outbox(engine, instance, workflow, now)
     instance.state = dump_state(workflow)
     instance.data = workflow_data(workflow)
     instance.updated_at = now
-    if error is not None:
+    if failure is not None:
+        _open_incident(engine, instance, failure, now)
         instance.status = InstanceStatus.ERROR
-        instance.error_message = error
+        instance.error_message = failure.message
     elif workflow.completed:
         instance.status = InstanceStatus.COMPLETED
         instance.ended_at = now
-    project_tasks(engine, instance, workflow, definition, now, completed_by)
+    elif instance.status == InstanceStatus.ERROR and not _has_open_incident(engine, instance.id):
+        instance.status = InstanceStatus.RUNNING
+        instance.error_message = None
+    project_tasks(engine, instance, workflow, now, completed_by)
+    project_timers(engine, instance, workflow, now)
+    saved.new_waits = project_waits(engine, instance, workflow, now)
+    session.flush()
+    return saved
 
 
-def project_tasks(
-    engine: Engine,
-    instance: ProcessInstance,
-    workflow: BpmnWorkflow,
-    definition: LoadedDefinition,
-    now: datetime,
-    completed_by: int | None,
-) -> None:
-    """Bring the inbox rows of this instance in line with the workflow's ready manual tasks."""
+def _has_open_incident(engine: Engine, instance_id: str) -> bool:
+    query = select(Incident.id).where(Incident.instance_id == instance_id, Incident.status == IncidentStatus.OPEN)
+    return engine.session().scalar(query.limit(1)) is not None
+
+
+def _open_incident(engine: Engine, instance: ProcessInstance, failure: Failure, now: datetime) -> None:
     session = engine.session()
-    open_rows = {
-        row.id: row
-        for row in session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
+    existing = session.scalar(
+        select(Incident).where(
+            Incident.instance_id == instance.id, Incident.status == IncidentStatus.OPEN, Incident.task_id == failure.task_id
         )
-    }
-    for task in workflow.get_tasks(state=SpiffState.READY, manual=True):
-        task_id = str(task.id)
-        if open_rows.pop(task_id, None) is not None:
-            continue
-        spec = task.task_spec
-        props = (getattr(spec, "extensions", None) or {}).get("properties", {})
-        lane = getattr(spec, "lane", None)
-        session.add(
-            HumanTask(
-                id=task_id, instance_id=instance.id, definition_id=instance.definition_id, process_id=instance.process_id,
-                process_version=instance.process_version, element_id=spec.bpmn_id,
-                name=spec.bpmn_name or spec.bpmn_id, lane=lane, role=role_for_lane(lane),
-                business_key=instance.business_key, form_file=props.get("formJsonSchemaFilename"),
-                ui_form_file=props.get("formUiSchemaFilename"), state=TaskState.READY, created_at=now,
-            )
+    )
+    if existing is not None:
+        return  # a failed retry updates its own incident (see IncidentService)
+    operation = engine.operations.get(failure.operation) if failure.operation else None
+    max_attempts = operation.max_attempts if operation else 1
+    incident = Incident(
+        id=str(uuid.uuid4()), instance_id=instance.id, task_id=failure.task_id, element_id=failure.element_id,
+        operation=failure.operation, message=failure.message, status=IncidentStatus.OPEN, attempts=1,
+        max_attempts=max_attempts, next_retry_at=(now + operation.retry_delay(1)) if operation and max_attempts > 1 else None,
+        created_at=now, updated_at=now,
+    )
+    session.add(incident)
+    audit.record(
+        session, now, "system", "incident_opened", instance_id=instance.id, task_id=failure.task_id,
+        data={"incident_id": incident.id, "message": failure.message, "operation": failure.operation},
+    )
+
+
+def _outbox(engine: Engine, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> list[Message]:
+    rows = []
+    for number, message in enumerate(messages.thrown(workflow)):
+        row = Message(
+            message_id=f"thrown:{instance.id}:{instance.lock_version or 0}:{number}",
+            name=message.name, correlation=message.correlation, payload=message.payload,
+            body_sha256=messages.body_digest(message.name, message.correlation, message.payload),
+            status=MessageStatus.PENDING, delivered_to=[], source_instance_id=instance.id,
+            created_at=now, expires_at=now + engine.settings.message_ttl,
         )
-    for task_id, row in open_rows.items():
-        spiff_task = find_task(workflow, task_id)
-        if spiff_task is not None and spiff_task.state == SpiffState.COMPLETED:
-            row.state = TaskState.COMPLETED
-            row.completed_by = completed_by
-        else:
-            row.state = TaskState.CANCELLED
-        row.completed_at = now
-
-
-def _uuid(task_id: str):
-    from uuid import UUID
-
-    return UUID(task_id)
-
-
-def find_task(workflow: BpmnWorkflow, task_id: str):
-    try:
-        return workflow.get_task_from_id(_uuid(task_id))
-    except (ValueError, SpiffWorkflowException):
-        return None
+        engine.session().add(row)
+        rows.append(row)
+    return rows

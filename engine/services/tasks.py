@@ -2,14 +2,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import or_, select
 
 from engine import audit
 from engine.errors import (
     Conflict,
-    EngineError,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -17,6 +15,7 @@ from engine.errors import (
 from engine.models import HumanTask, InstanceStatus, ProcessInstance, TaskState, User
 from engine.serialization import to_plain
 from engine.services import runner
+from engine.services.change import unit_of_work
 from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
@@ -156,30 +155,20 @@ class TaskService:
             if errors:
                 raise InvalidInput("the submitted data does not match the task's form", errors, task_id=task_id)
 
-        with atomic(session, "the task could not be completed", instance_id=instance.id, task_id=task_id):
-            workflow, definition = runner.load_workflow(self.engine, instance)
-            spiff_task = runner.find_task(workflow, task_id)
+        with unit_of_work(self.engine, "the task could not be completed", instance_id=instance.id, task_id=task_id) as unit:
+            change = unit.change(instance)
+            spiff_task = runner.find_task(change.workflow, task_id)
             if spiff_task is None or spiff_task.state != SpiffState.READY or not spiff_task.task_spec.manual:
                 raise Conflict("the task is no longer ready", instance_id=instance.id, task_id=task_id)
             now = self.engine.clock.now()
             spiff_task.set_data(**data)
-            error = None
-            try:
-                spiff_task.run()
-            except (EngineError, SpiffWorkflowException) as err:
-                error = runner.describe_error(err)
-            if error is None:
-                error = runner.advance(workflow)
             if task.assignee_id is None:
                 task.assignee_id = actor.id
-            runner.save(self.engine, instance, workflow, definition, now, error, completed_by=actor.id)
+            change.save(runner.run_task(change.workflow, spiff_task), completed_by=actor.id)
             audit.record(
                 session, now, actor.username, "task_completed", instance_id=instance.id, task_id=task_id,
                 data={"element_id": task.element_id, "data": to_plain(data)},
             )
-            if error:
-                audit.record(session, now, "system", "instance_error", instance_id=instance.id, task_id=task_id, data={"message": error})
-        self.engine.workflows.checkin(instance.id, instance.lock_version, workflow)
         return task
 
     def inbox_for_instance(self, instance_id: str) -> list[HumanTask]:

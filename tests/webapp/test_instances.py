@@ -142,8 +142,10 @@ def test_a_failing_script_puts_the_instance_into_error_and_keeps_the_completion(
     assert "ZeroDivisionError" in body["error_message"] or "division" in body["error_message"]
     assert "compute" in body["error_message"]
     assert body["ready_tasks"] == []
+    assert len(body["incidents"]) == 1
+    assert body["incidents"][0]["message"] == body["error_message"]
     events = [h["event"] for h in api.get(f"/api/v1/process-instances/{instance_id}/history").json]
-    assert events[-2:] == ["task_completed", "instance_error"]
+    assert sorted(events[-2:]) == ["incident_opened", "task_completed"]
     assert api.get("/healthz").status_code == 200
 
 

@@ -42,7 +42,10 @@ def instance_dict(instance: ProcessInstance) -> dict:
         "business_key": instance.business_key,
         "data": instance.data or {},
         "ready_tasks": [task_dict(t) for t in ready],
-        "incidents": [],
+        "incidents": [
+            {"id": i.id, "task_id": i.task_id, "message": i.message, "created_at": i.created_at}
+            for i in engine.instances.open_incidents(instance.id)
+        ],
         "error_message": instance.error_message,
         "terminated_reason": instance.terminated_reason,
         "created_at": instance.created_at,

@@ -1,0 +1,101 @@
+"""The one registry of service-task operations: Python handlers by operation name.
+
+A BPMN service task names an operation (spiff `serviceTaskOperator`); its parameters are
+expressions evaluated in the sandbox, and the handler receives their values. Whatever a handler
+raises becomes an incident carrying the handler's own error text (SpiffWorkflow 3.2's
+`call_service` error path would hide it behind a NameError; our script engine bypasses it).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from engine.errors import EngineError
+
+Handler = Callable[[dict[str, Any], dict[str, Any]], Any]
+
+
+class ServiceTaskError(EngineError):
+    """A service handler failed; the message is the handler's own error text."""
+
+    def __init__(self, message: str, *, operation: str, **context) -> None:
+        super().__init__(message, **context)
+        self.operation = operation
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    handler: Handler
+    max_attempts: int = 3
+    backoff: timedelta = timedelta(seconds=30)
+    backoff_factor: float = 2.0
+    description: str = ""
+
+    def retry_delay(self, attempts_made: int) -> timedelta:
+        """Exponential backoff: backoff, backoff×factor, backoff×factor², …"""
+        return self.backoff * (self.backoff_factor ** max(attempts_made - 1, 0))
+
+
+class ServiceRegistry:
+    def __init__(self) -> None:
+        self._operations: dict[str, Operation] = {}
+        self._lock = threading.Lock()
+
+    def register(
+        self,
+        name: str,
+        handler: Handler,
+        *,
+        max_attempts: int = 3,
+        backoff: timedelta = timedelta(seconds=30),
+        backoff_factor: float = 2.0,
+        description: str = "",
+    ) -> Operation:
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        operation = Operation(name, handler, max_attempts, backoff, backoff_factor, description)
+        with self._lock:
+            self._operations[name] = operation
+        return operation
+
+    def get(self, name: str) -> Operation | None:
+        return self._operations.get(name)
+
+    def names(self) -> list[str]:
+        return sorted(self._operations)
+
+    def call(self, task, operation_name: str, operation_params: dict) -> str:
+        """The script engine's `service_caller`: run the handler, return its result as JSON."""
+        element = getattr(task.task_spec, "bpmn_id", None)
+        operation = self.get(operation_name)
+        if operation is None:
+            raise ServiceTaskError(
+                f"no service operation named {operation_name!r} is registered "
+                f"(known: {', '.join(self.names()) or 'none'})",
+                operation=operation_name, element_id=element, task_id=str(task.id),
+            )
+        params = {name: spec.get("value") for name, spec in operation_params.items()}
+        try:
+            result = operation.handler(params, dict(task.data))
+        except EngineError as err:
+            raise ServiceTaskError(
+                f"{operation_name} failed: {err}", operation=operation_name, element_id=element, task_id=str(task.id)
+            ) from err
+        except Exception as err:  # noqa: BLE001 - any handler failure becomes an incident with its real text
+            raise ServiceTaskError(
+                f"{operation_name} failed: {type(err).__name__}: {err}",
+                operation=operation_name, element_id=element, task_id=str(task.id),
+            ) from err
+        try:
+            return json.dumps(result)
+        except (TypeError, ValueError) as err:
+            raise ServiceTaskError(
+                f"{operation_name} returned a value that is not JSON: {err}",
+                operation=operation_name, element_id=element, task_id=str(task.id),
+            ) from err

@@ -1,0 +1,61 @@
+"""A unit of work over one or more instances: one transaction, then the follow-ups.
+
+Inside `unit_of_work`, each `unit.change(instance)` checks out the instance's workflow; after the
+commit the workflows go back to the cache tagged with their new lock versions, and the messages
+the change threw, or the buffered messages its new waits can now take, are routed — each in a
+transaction of its own, so a failing follow-up never undoes the change that caused it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from engine.models import ProcessInstance
+from engine.services.runner import Failure, Saved, load_workflow, save
+from engine.services.transaction import atomic
+
+if TYPE_CHECKING:
+    from engine.services.engine import Engine
+
+
+@dataclass
+class Change:
+    engine: Engine
+    instance: ProcessInstance
+    workflow: object
+    saved: Saved | None = None
+
+    def save(self, failure: Failure | None, completed_by: int | None = None) -> Saved:
+        self.saved = save(self.engine, self.instance, self.workflow, self.engine.clock.now(), failure, completed_by)
+        return self.saved
+
+
+@dataclass
+class Unit:
+    engine: Engine
+    changes: list[Change] = field(default_factory=list)
+    versions: dict[str, int] = field(default_factory=dict)
+
+    def change(self, instance: ProcessInstance, workflow=None) -> Change:
+        if workflow is None:
+            workflow, _definition = load_workflow(self.engine, instance)
+        change = Change(self.engine, instance, workflow)
+        self.changes.append(change)
+        return change
+
+
+@contextmanager
+def unit_of_work(engine: Engine, conflict_message: str, follow_up: bool = True, **context) -> Iterator[Unit]:
+    session = engine.session()
+    unit = Unit(engine)
+    with atomic(session, conflict_message, **context):
+        yield unit
+        session.flush()
+        unit.versions = {c.instance.id: c.instance.lock_version for c in unit.changes}
+    for change in unit.changes:
+        engine.workflows.checkin(change.instance.id, unit.versions[change.instance.id], change.workflow)
+    if follow_up:
+        engine.messages.follow_up([c.saved for c in unit.changes if c.saved is not None])

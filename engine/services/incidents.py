@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from SpiffWorkflow.util.task import TaskState as SpiffState
+from sqlalchemy import select
+
+from engine import audit
+from engine.errors import Conflict, NotFound, PermissionDenied
+from engine.models import Incident, IncidentStatus, ProcessInstance, User
+from engine.services.change import unit_of_work
+from engine.services.runner import advance, find_task, run_task
+
+if TYPE_CHECKING:
+    from engine.services.engine import Engine
+
+log = logging.getLogger(__name__)
+SYSTEM = "system"
+
+
+class IncidentService:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def list(self, status: str | None = IncidentStatus.OPEN, instance_id: str | None = None) -> list[Incident]:
+        query = select(Incident).order_by(Incident.created_at, Incident.id)
+        if status:
+            query = query.where(Incident.status == status)
+        if instance_id:
+            query = query.where(Incident.instance_id == instance_id)
+        return list(self.engine.session().scalars(query))
+
+    def _open(self, actor: User | None, incident_id: str) -> Incident:
+        if actor is not None and not actor.is_admin:
+            raise PermissionDenied("only an admin may retry or skip an incident")
+        incident = self.engine.session().get(Incident, incident_id)
+        if incident is None:
+            raise NotFound(f"incident {incident_id!r} does not exist")
+        if incident.status != IncidentStatus.OPEN:
+            raise Conflict(f"the incident is already resolved ({incident.resolution})")
+        return incident
+
+    def retry(self, actor: User | None, incident_id: str) -> Incident:
+        """Run the failed task again. `actor` None is the scheduler's automatic retry."""
+        who = actor.username if actor else SYSTEM
+        session = self.engine.session()
+        incident = self._open(actor, incident_id)
+        now = self.engine.clock.now()
+        with unit_of_work(self.engine, "the incident could not be retried", instance_id=incident.instance_id) as unit:
+            instance = session.get(ProcessInstance, incident.instance_id)
+            change = unit.change(instance)
+            task = find_task(change.workflow, incident.task_id) if incident.task_id else None
+            if task is None or task.state != SpiffState.ERROR:
+                raise Conflict("the failed task is no longer waiting for a retry", instance_id=instance.id)
+            self._resolve(incident, "retried", who, now)
+            failure = run_task(change.workflow, task)
+            if failure is not None and failure.task_id == incident.task_id:
+                self._still_failing(incident, failure.message, automatic=actor is None, now=now)
+            change.save(failure)
+            audit.record(
+                session, now, who, "incident_retried", instance_id=instance.id, task_id=incident.task_id,
+                data={"incident_id": incident.id, "succeeded": incident.status == IncidentStatus.RESOLVED,
+                      "attempt": incident.attempts, "message": incident.message},
+            )
+        return incident
+
+    def skip(self, actor: User, incident_id: str) -> Incident:
+        """Mark the failed task done without running it, and carry on."""
+        session = self.engine.session()
+        incident = self._open(actor, incident_id)
+        now = self.engine.clock.now()
+        with unit_of_work(self.engine, "the incident could not be skipped", instance_id=incident.instance_id) as unit:
+            instance = session.get(ProcessInstance, incident.instance_id)
+            change = unit.change(instance)
+            task = find_task(change.workflow, incident.task_id) if incident.task_id else None
+            if task is None or task.state != SpiffState.ERROR:
+                raise Conflict("the failed task is no longer waiting", instance_id=instance.id)
+            self._resolve(incident, "skipped", actor.username, now)
+            task.complete()
+            change.save(advance(change.workflow))
+            audit.record(
+                session, now, actor.username, "incident_skipped", instance_id=instance.id, task_id=incident.task_id,
+                data={"incident_id": incident.id, "element_id": incident.element_id},
+            )
+        return incident
+
+    def retry_due(self, limit: int = 100) -> int:
+        """The scheduler's automatic retries with backoff; returns how many were attempted."""
+        now = self.engine.clock.now()
+        ids = list(self.engine.session().scalars(
+            select(Incident.id)
+            .where(Incident.status == IncidentStatus.OPEN, Incident.next_retry_at <= now)
+            .order_by(Incident.next_retry_at).limit(limit)
+        ))
+        attempted = 0
+        for incident_id in ids:
+            try:
+                self.retry(None, incident_id)
+                attempted += 1
+            except Conflict as err:
+                log.info("automatic retry of incident %s deferred: %s", incident_id, err)
+        return attempted
+
+    @staticmethod
+    def _resolve(incident: Incident, resolution: str, who: str, now) -> None:
+        incident.status, incident.resolution = IncidentStatus.RESOLVED, resolution
+        incident.resolved_at, incident.resolved_by, incident.updated_at = now, who, now
+
+    def _still_failing(self, incident: Incident, message: str, automatic: bool, now) -> None:
+        incident.status, incident.resolution = IncidentStatus.OPEN, None
+        incident.resolved_at = incident.resolved_by = None
+        incident.attempts += 1
+        incident.message = message
+        incident.updated_at = now
+        operation = self.engine.operations.get(incident.operation) if incident.operation else None
+        # Automatic retries continue with backoff until the operation's tries are used up; after
+        # that, or after an admin's own retry fails, the incident waits for an admin.
+        if automatic and operation is not None and incident.attempts < incident.max_attempts:
+            incident.next_retry_at = now + operation.retry_delay(incident.attempts)
+        else:
+            incident.next_retry_at = None

@@ -1,0 +1,248 @@
+"""Messages between instances and from other systems: exactly-once, correlated, buffered.
+
+A message is stored with its unique `message_id` in the same transaction that delivers it, so a
+repeated id can never be delivered twice; one that matches no wait yet is kept (`buffered`) until
+a matching wait appears or its time to live runs out.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from sqlalchemy import select
+
+from engine import audit, messages
+from engine.errors import Conflict, EngineError, InvalidInput, PermissionDenied
+from engine.models import (
+    InstanceStatus,
+    Message,
+    MessageStatus,
+    MessageWait,
+    ProcessDefinition,
+    ProcessInstance,
+    User,
+)
+from engine.serialization import to_plain
+from engine.services.change import Unit, unit_of_work
+from engine.services.runner import Saved, advance, find_task
+
+if TYPE_CHECKING:
+    from engine.services.engine import Engine
+
+log = logging.getLogger(__name__)
+MAX_FOLLOW_UP_DEPTH = 20
+
+
+@dataclass(frozen=True)
+class PostResult:
+    status: str
+    delivered_to: list[str]
+
+
+class MessageService:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._local = threading.local()
+
+    @property
+    def _depth(self) -> int:
+        return getattr(self._local, "depth", 0)
+
+    @_depth.setter
+    def _depth(self, value: int) -> None:
+        self._local.depth = value
+
+    # --- posting ---------------------------------------------------------------------------
+
+    def post(self, actor: User, name: str, correlation: dict, payload: Any, message_id: str) -> PostResult:
+        if not (actor.is_admin or actor.is_service_account):
+            raise PermissionDenied("posting messages needs the admin role or a service account")
+        if not isinstance(correlation, dict):
+            raise InvalidInput("`correlation` must be an object of correlation property ids and values")
+        try:
+            correlation, payload = to_plain(correlation), to_plain(payload)
+        except EngineError as err:
+            raise InvalidInput(str(err)) from err
+        digest = messages.body_digest(name, correlation, payload)
+        previous = self._existing(message_id, digest)
+        if previous is not None:
+            return previous
+        now = self.engine.clock.now()
+        row = Message(
+            message_id=message_id, name=name, correlation=correlation, payload=payload, body_sha256=digest,
+            status=MessageStatus.PENDING, delivered_to=[], created_at=now, expires_at=now + self.engine.settings.message_ttl,
+        )
+        try:
+            with unit_of_work(self.engine, "the message could not be delivered") as unit:
+                self.engine.session().add(row)
+                self._route(unit, row, actor.username, start_instances=True)
+        except Conflict:
+            # The same message_id posted at the same moment: answer as the second poster.
+            previous = self._existing(message_id, digest)
+            if previous is not None:
+                return previous
+            raise
+        return PostResult(row.status if row.status != MessageStatus.PENDING else MessageStatus.BUFFERED, list(row.delivered_to))
+
+    def _existing(self, message_id: str, digest: str) -> PostResult | None:
+        row = self.engine.session().scalar(select(Message).where(Message.message_id == message_id))
+        if row is None:
+            return None
+        if row.body_sha256 != digest:
+            raise Conflict(f"message_id {message_id!r} was already used for a different message")
+        return PostResult("duplicate", list(row.delivered_to))
+
+    # --- routing ---------------------------------------------------------------------------
+
+    def _route(self, unit: Unit, row: Message, actor: str, start_instances: bool) -> None:
+        """Deliver `row` to every matching wait, else start instances by message, else buffer."""
+        now = self.engine.clock.now()
+        delivered: list[str] = []
+        for instance_id, waits in self._matching_waits(row.name, row.correlation).items():
+            instance = self.engine.session().get(ProcessInstance, instance_id)
+            if instance is None or instance.status not in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
+                continue
+            change = unit.change(instance)
+            for wait in waits:
+                task = find_task(change.workflow, wait.task_id)
+                if task is not None:
+                    messages.deliver(task, row.payload, row.correlation)
+            change.save(advance(change.workflow))
+            delivered.append(instance_id)
+        if not delivered and start_instances:
+            delivered = self._start_by_message(unit, row, actor)
+        row.delivered_to = delivered
+        row.status = MessageStatus.DELIVERED if delivered else MessageStatus.BUFFERED
+        row.delivered_at = now if delivered else None
+        audit_event = "message_delivered" if delivered else "message_buffered"
+        for instance_id in delivered or [None]:
+            audit.record(
+                self.engine.session(), now, actor, audit_event, instance_id=instance_id,
+                data={"message_id": row.message_id, "name": row.name, "correlation": row.correlation},
+            )
+
+    def _matching_waits(self, name: str, correlation: dict) -> dict[str, list[MessageWait]]:
+        session = self.engine.session()
+        property_sets = session.scalars(select(MessageWait.property_set).where(MessageWait.name == name).distinct())
+        found: dict[str, list[MessageWait]] = {}
+        for props in property_sets:
+            wanted = props.split(",") if props else []
+            if any(p not in correlation for p in wanted):
+                continue
+            key = messages.canonical({p: correlation[p] for p in wanted})
+            query = select(MessageWait).where(
+                MessageWait.name == name, MessageWait.property_set == props, MessageWait.correlation_key == key
+            ).order_by(MessageWait.id)
+            for wait in session.scalars(query):
+                found.setdefault(wait.instance_id, []).append(wait)
+        return found
+
+    def _start_by_message(self, unit: Unit, row: Message, actor: str) -> list[str]:
+        started = []
+        for definition_row in self._latest_definitions_starting_with(row.name):
+            definition = self.engine.specs.get(self.engine.session(), definition_row.id)
+            workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.engine.script_engine)
+            workflow.do_engine_steps()
+            instance = self.engine.instances.new_row(definition, None, None, row.correlation.get("business_key"))
+            change = unit.change(instance, workflow)
+            for wait in messages.waits(workflow):
+                if wait.name == row.name:
+                    messages.deliver(wait.task, row.payload, row.correlation)
+            change.save(advance(workflow))
+            audit.record(
+                self.engine.session(), self.engine.clock.now(), actor, "instance_started", instance_id=instance.id,
+                data={"process_id": definition.process_id, "version": definition.version, "by_message": row.message_id},
+            )
+            started.append(instance.id)
+        return started
+
+    def _latest_definitions_starting_with(self, name: str) -> list[ProcessDefinition]:
+        rows = self.engine.session().scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_id, ProcessDefinition.version))
+        latest: dict[str, ProcessDefinition] = {}
+        for definition in rows:
+            latest[definition.process_id] = definition
+        return [d for d in latest.values() if name in (d.message_starts or [])]
+
+    # --- follow-ups and sweeps ---------------------------------------------------------------
+
+    def follow_up(self, saved: list[Saved]) -> None:
+        """After a commit: route what the change threw, and hand buffered messages to new waits."""
+        if self._depth >= MAX_FOLLOW_UP_DEPTH:
+            log.warning("message follow-ups nested %s deep; the scheduler finishes the rest", self._depth)
+            return
+        outbox = [m.id for s in saved for m in s.outbox]
+        new_waits = [(w.name, dict(w.correlation)) for s in saved for w in s.new_waits]
+        self._depth += 1
+        try:
+            for message_row_id in outbox:
+                self._route_stored(message_row_id, start_instances=True, from_status=MessageStatus.PENDING)
+            for name, correlation in new_waits:
+                for message_row_id in self._buffered_for(name, correlation):
+                    self._route_stored(message_row_id, start_instances=False, from_status=MessageStatus.BUFFERED)
+        finally:
+            self._depth -= 1
+
+    def _buffered_for(self, name: str, wait_correlation: dict) -> list[int]:
+        now = self.engine.clock.now()
+        rows = self.engine.session().scalars(
+            select(Message).where(Message.status == MessageStatus.BUFFERED, Message.name == name, Message.expires_at > now)
+            .order_by(Message.id)
+        )
+        return [
+            row.id for row in rows
+            if all(row.correlation.get(k) == v and v is not None for k, v in wait_correlation.items())
+        ]
+
+    def _route_stored(self, message_row_id: int, start_instances: bool, from_status: str) -> bool:
+        session = self.engine.session()
+        try:
+            with unit_of_work(self.engine, "the message could not be routed") as unit:
+                row = session.get(Message, message_row_id)
+                if row is None or row.status != from_status:
+                    return False
+                if from_status == MessageStatus.BUFFERED and not self._matching_waits(row.name, row.correlation):
+                    return False
+                self._route(unit, row, "system", start_instances)
+        except Conflict as err:
+            log.info("message %s deferred: %s", message_row_id, err)
+            return False
+        return True
+
+    def dispatch_pending(self, limit: int = 200) -> int:
+        """The outbox sweep: thrown messages whose routing was interrupted (a crash, a conflict)."""
+        ids = list(self.engine.session().scalars(
+            select(Message.id).where(Message.status == MessageStatus.PENDING).order_by(Message.id).limit(limit)
+        ))
+        return sum(1 for i in ids if self._route_stored(i, True, MessageStatus.PENDING))
+
+    def deliver_buffered(self, limit: int = 200) -> int:
+        """Buffered messages whose wait appeared while they were being stored (a race)."""
+        now = self.engine.clock.now()
+        ids = list(self.engine.session().scalars(
+            select(Message.id).where(Message.status == MessageStatus.BUFFERED, Message.expires_at > now)
+            .order_by(Message.id).limit(limit)
+        ))
+        return sum(1 for i in ids if self._route_stored(i, False, MessageStatus.BUFFERED))
+
+    def expire(self) -> int:
+        """Buffered messages past their time to live are reported as unmatched."""
+        session = self.engine.session()
+        now = self.engine.clock.now()
+        with unit_of_work(self.engine, "messages could not be expired", follow_up=False):
+            rows = list(session.scalars(
+                select(Message).where(Message.status == MessageStatus.BUFFERED, Message.expires_at <= now)
+            ))
+            for row in rows:
+                row.status = MessageStatus.EXPIRED
+                audit.record(session, now, "system", "message_expired", data={"message_id": row.message_id, "name": row.name})
+        return len(rows)
+
+    def unmatched(self, status: str | None = None, limit: int = 200) -> list[Message]:
+        query = select(Message).order_by(Message.id.desc()).limit(limit)
+        if status:
+            query = query.where(Message.status == status)
+        return list(self.engine.session().scalars(query))

@@ -1,0 +1,135 @@
+"""Tables kept in line with each instance's workflow after every change: the task inbox, the
+waiting timers and the waiting messages. Each is a projection: the workflow state is the truth,
+the rows are its index."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from SpiffWorkflow.exceptions import TaskNotFoundException
+from SpiffWorkflow.util.task import TaskState as SpiffState
+from sqlalchemy import select
+
+from engine import audit, messages
+from engine.models import HumanTask, MessageWait, ProcessInstance, TaskState, Timer, TimerStatus
+from engine.roles import role_for_lane
+from engine.timers import timer_due
+
+if TYPE_CHECKING:
+    from engine.services.engine import Engine
+
+
+def find_task(workflow, task_id: str):
+    from uuid import UUID
+
+    try:
+        return workflow.get_task_from_id(UUID(task_id))
+    except (ValueError, TaskNotFoundException):
+        return None
+
+
+def _boundary_due(workflow, task) -> datetime | None:
+    """A user task's due time is the earliest timer attached to it (a boundary deadline)."""
+    parent = task.parent
+    if parent is None or type(parent.task_spec).__name__ != "_BoundaryEventParent":
+        return None
+    dues = [timer_due(sibling) for sibling in parent.children if sibling is not task]
+    dues = [d for d in dues if d is not None]
+    return min(dues) if dues else None
+
+
+def project_tasks(engine: Engine, instance: ProcessInstance, workflow, now: datetime, completed_by: int | None) -> None:
+    session = engine.session()
+    open_rows = {
+        row.id: row
+        for row in session.scalars(
+            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
+        )
+    }
+    for task in workflow.get_tasks(state=SpiffState.READY, manual=True):
+        task_id = str(task.id)
+        if open_rows.pop(task_id, None) is not None:
+            continue
+        spec = task.task_spec
+        props = (getattr(spec, "extensions", None) or {}).get("properties", {})
+        lane = getattr(spec, "lane", None)
+        session.add(
+            HumanTask(
+                id=task_id, instance_id=instance.id, definition_id=instance.definition_id,
+                process_id=instance.process_id, process_version=instance.process_version,
+                element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, lane=lane, role=role_for_lane(lane),
+                business_key=instance.business_key, form_file=props.get("formJsonSchemaFilename"),
+                ui_form_file=props.get("formUiSchemaFilename"), state=TaskState.READY, created_at=now,
+                due_at=_boundary_due(workflow, task),
+            )
+        )
+    for task_id, row in open_rows.items():
+        spiff_task = find_task(workflow, task_id)
+        if spiff_task is not None and spiff_task.state == SpiffState.COMPLETED:
+            row.state = TaskState.COMPLETED
+            row.completed_by = completed_by
+        else:
+            row.state = TaskState.CANCELLED
+        row.completed_at = now
+
+
+def project_timers(engine: Engine, instance: ProcessInstance, workflow, now: datetime) -> None:
+    session = engine.session()
+    pending = {
+        row.task_id: row
+        for row in session.scalars(
+            select(Timer).where(Timer.instance_id == instance.id, Timer.status == TimerStatus.PENDING)
+        )
+    }
+    for task in workflow.get_tasks(state=SpiffState.WAITING):
+        due = timer_due(task)
+        if due is None:
+            continue
+        row = pending.pop(str(task.id), None)
+        if row is not None:
+            row.due_at = due  # a cycle timer moves on to its next occurrence
+            continue
+        session.add(
+            Timer(
+                instance_id=instance.id, task_id=str(task.id), element_id=task.task_spec.bpmn_id,
+                due_at=due, status=TimerStatus.PENDING, created_at=now,
+            )
+        )
+    for task_id, row in pending.items():
+        spiff_task = find_task(workflow, task_id)
+        fired = spiff_task is not None and spiff_task.state in (SpiffState.COMPLETED, SpiffState.READY)
+        row.status = TimerStatus.FIRED if fired else TimerStatus.CANCELLED
+        row.fired_at = now if fired else None
+        if fired:
+            audit.record(
+                session, now, "system", "timer_fired", instance_id=instance.id, task_id=task_id,
+                data={"element_id": row.element_id, "due_at": row.due_at.isoformat()},
+            )
+
+
+def project_waits(engine: Engine, instance: ProcessInstance, workflow, now: datetime) -> list[MessageWait]:
+    """Returns the waits that are new with this change (buffered messages may be waiting for them)."""
+    session = engine.session()
+    existing = {
+        row.task_id: row for row in session.scalars(select(MessageWait).where(MessageWait.instance_id == instance.id))
+    }
+    new_rows = []
+    for wait in messages.waits(workflow):
+        task_id = str(wait.task.id)
+        row = existing.pop(task_id, None)
+        if row is not None:
+            if row.correlation_key != wait.correlation_key:
+                row.correlation, row.correlation_key = wait.correlation, wait.correlation_key
+                row.property_set = wait.property_set
+            continue
+        row = MessageWait(
+            instance_id=instance.id, task_id=task_id, element_id=wait.task.task_spec.bpmn_id, name=wait.name,
+            property_set=wait.property_set, correlation_key=wait.correlation_key, correlation=wait.correlation,
+            created_at=now,
+        )
+        session.add(row)
+        new_rows.append(row)
+    for row in existing.values():
+        session.delete(row)
+    return new_rows

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from engine.errors import Conflict
+from engine.models import InstanceStatus, ProcessInstance, Timer, TimerStatus
+from engine.services.change import unit_of_work
+from engine.services.runner import advance
+
+if TYPE_CHECKING:
+    from engine.services.engine import Engine
+
+log = logging.getLogger(__name__)
+
+
+class TimerService:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def due(self, limit: int) -> list[int]:
+        query = (
+            select(Timer.id)
+            .where(Timer.status == TimerStatus.PENDING, Timer.due_at <= self.engine.clock.now())
+            .order_by(Timer.due_at, Timer.id)
+            .limit(limit)
+        )
+        ids = list(self.engine.session().scalars(query))
+        self.engine.session().rollback()  # end the read; each firing is its own transaction
+        return ids
+
+    def fire_due(self, limit: int | None = None) -> int:
+        """Fire every due timer (up to `limit`), each in its own transaction; returns how many
+        this call fired. Safe to run in several processes at once."""
+        fired = 0
+        batch = self.engine.settings.timer_batch
+        while limit is None or fired < limit:
+            candidates = self.due(min(batch, limit - fired) if limit is not None else batch)
+            if not candidates:
+                break
+            fired_now = sum(1 for timer_id in candidates if self.fire(timer_id))
+            fired += fired_now
+            if fired_now == 0:
+                break  # everything left is being fired elsewhere or conflicted: next poll
+        return fired
+
+    def fire(self, timer_id: int) -> bool:
+        session = self.engine.session()
+        try:
+            with unit_of_work(self.engine, "the timer could not fire") as unit:
+                timer = session.scalar(
+                    select(Timer)
+                    .where(Timer.id == timer_id, Timer.status == TimerStatus.PENDING)
+                    .with_for_update(skip_locked=True)
+                )
+                if timer is None:
+                    return False  # fired or locked by another process
+                instance = session.get(ProcessInstance, timer.instance_id)
+                if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
+                    timer.status = TimerStatus.CANCELLED
+                    return False
+                change = unit.change(instance)
+                change.workflow.refresh_timers()
+                change.save(advance(change.workflow))
+        except Conflict as err:
+            log.info("timer %s deferred: %s", timer_id, err)
+            return False
+        return True

@@ -1,0 +1,109 @@
+"""Timer events that read the engine's clock instead of the wall clock.
+
+SpiffWorkflow 3.2 computes and checks timer due times with `datetime.now()`. The parsed specs'
+timer definitions are swapped for these subclasses (the spec is never serialized, so the swap is
+invisible to stored state), and they ask the workflow's script engine for its clock: tests move
+time instead of sleeping, and every web process agrees with the timers table.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+    TimerEventDefinition,
+)
+from SpiffWorkflow.util.task import TaskState
+
+
+def _now(my_task) -> datetime:
+    clock = getattr(my_task.workflow.script_engine, "clock", None)
+    return clock.now() if clock is not None else datetime.now(UTC)
+
+
+class ClockedTimeDate(TimeDateEventDefinition):
+    def has_fired(self, my_task) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            # Store a normalised UTC ISO string, so the timers table and the check agree.
+            event_value = TimerEventDefinition.parse_time_or_duration(event_value).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if TimerEventDefinition.get_datetime(event_value) <= _now(my_task):
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+class ClockedDuration(DurationTimerEventDefinition):
+    def has_fired(self, my_task) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            start = _now(my_task)
+            duration = TimerEventDefinition.get_timedelta_from_start(
+                TimerEventDefinition.parse_iso_duration(expression), start
+            )
+            event_value = (start + duration).isoformat()
+            my_task._set_internal_data(event_value=event_value)
+        if TimerEventDefinition.get_datetime(event_value) <= _now(my_task):
+            my_task._set_internal_data(event_fired=True)
+        return my_task._get_internal_data("event_fired", False)
+
+
+class ClockedCycle(CycleTimerEventDefinition):
+    def cycle_complete(self, my_task) -> bool:
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(expression)
+            event_value = {"cycles": cycles, "next": start.isoformat(), "duration": duration.total_seconds()}
+        ready = False
+        if event_value["cycles"] != 0:
+            next_event = datetime.fromisoformat(event_value["next"])
+            if next_event <= _now(my_task):
+                event_value["next"] = (next_event + timedelta(seconds=event_value["duration"])).isoformat()
+                event_value["cycles"] -= 1
+                ready = True
+        else:
+            my_task.internal_data.pop("event_value", None)
+            my_task.internal_data["event_fired"] = True
+        my_task._set_internal_data(event_value=event_value)
+        return ready
+
+
+SWAPS = {
+    TimeDateEventDefinition: ClockedTimeDate,
+    DurationTimerEventDefinition: ClockedDuration,
+    CycleTimerEventDefinition: ClockedCycle,
+}
+
+
+def use_engine_clock(spec, subprocess_specs: dict) -> None:
+    for one_spec in [spec, *subprocess_specs.values()]:
+        for task_spec in one_spec.task_specs.values():
+            event = getattr(task_spec, "event_definition", None)
+            replacement = SWAPS.get(type(event))
+            if replacement is not None:
+                event.__class__ = replacement
+            for inner in getattr(event, "event_definitions", None) or []:
+                replacement = SWAPS.get(type(inner))
+                if replacement is not None:
+                    inner.__class__ = replacement
+
+
+def timer_due(task) -> datetime | None:
+    """The due time of a waiting timer task, or None when the task is not a waiting timer."""
+    if task.state != TaskState.WAITING:
+        return None
+    event = getattr(task.task_spec, "event_definition", None)
+    if not isinstance(event, TimerEventDefinition):
+        return None
+    value = task._get_internal_data("event_value")
+    if isinstance(value, dict):
+        value = value.get("next") if value.get("cycles", 0) != 0 else None
+    if not value:
+        return None
+    return TimerEventDefinition.get_datetime(value)
