@@ -19,11 +19,17 @@ class WorkflowCache:
         self._lock = threading.Lock()
 
     def checkout(self, instance_id: str, lock_version: int):
+        """The cached workflow at exactly `lock_version`, removed from the cache, or None.
+
+        An entry newer than the caller's version stays: the caller read a stale row and will
+        lose its race anyway, and must not throw away the winner's fresh workflow.
+        """
         with self._lock:
-            entry = self._entries.pop(instance_id, None)
-        if entry is None or entry[0] != lock_version:
-            return None
-        return entry[1]
+            entry = self._entries.get(instance_id)
+            if entry is None or entry[0] > lock_version:
+                return None
+            del self._entries[instance_id]
+        return entry[1] if entry[0] == lock_version else None
 
     def checkin(self, instance_id: str, lock_version: int, workflow) -> None:
         if self.capacity <= 0:

@@ -178,6 +178,67 @@ def list_tasks(state, instance):
         click.echo(f"{task.id}  {task.process_id} v{task.process_version}  {task.element_id:<24} {task.role or '-':<18} {who}")
 
 
+timers_cli = AppGroup("timers", help="Timers.")
+incidents_cli = AppGroup("incidents", help="Failed tasks.")
+messages_cli = AppGroup("messages", help="Messages between instances.")
+
+
+@timers_cli.command("fire")
+def fire_timers():
+    """Fire every timer that is due now (the scheduler does this on its own every second)."""
+    engine = get_engine()
+    due = len(engine.timers.due(1_000_000))
+    with click.progressbar(length=max(due, 1), label=f"firing {due} due timers") as bar:
+        fired = 0
+        while True:
+            step = engine.timers.fire_due(limit=100)
+            fired += step
+            bar.update(step)
+            if step == 0:
+                break
+    click.echo(f"fired {fired} timers")
+
+
+@incidents_cli.command("list")
+@click.option("--all", "show_all", is_flag=True, help="Include resolved incidents.")
+def list_incidents(show_all):
+    """List open incidents."""
+    for incident in get_engine().incidents.list(None if show_all else "open"):
+        retry = incident.next_retry_at.isoformat() if incident.next_retry_at else "-"
+        click.echo(
+            f"{incident.id}  {incident.status:<8} {incident.instance_id}  {incident.element_id or '-':<20} "
+            f"tries {incident.attempts}/{incident.max_attempts}  next {retry}  {incident.message}"
+        )
+
+
+@incidents_cli.command("retry")
+@click.argument("incident_id")
+def retry_incident(incident_id):
+    """Run the failed task again (as the admin user)."""
+    try:
+        incident = get_engine().incidents.retry(_system_actor(), incident_id)
+    except EngineError as err:
+        fail(str(err))
+    click.echo(f"{incident.id} {incident.status} {incident.message if incident.status == 'open' else ''}".rstrip())
+
+
+@incidents_cli.command("skip")
+@click.argument("incident_id")
+def skip_incident(incident_id):
+    """Mark the failed task done without running it (as the admin user)."""
+    try:
+        incident = get_engine().incidents.skip(_system_actor(), incident_id)
+    except EngineError as err:
+        fail(str(err))
+    click.echo(f"{incident.id} skipped")
+
+
+@messages_cli.command("expire")
+def expire_messages():
+    """Mark buffered messages past their time to live as expired (unmatched)."""
+    click.echo(f"expired {get_engine().messages.expire()} messages")
+
+
 def init_app(app: Flask) -> None:
-    for group in (users_cli, processes_cli, tasks_cli):
+    for group in (users_cli, processes_cli, tasks_cli, timers_cli, incidents_cli, messages_cli):
         app.cli.add_command(group)

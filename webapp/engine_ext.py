@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+from datetime import timedelta
 
 from flask import Flask, current_app
 
@@ -41,6 +42,8 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             argon2_time_cost=settings.argon2_time_cost,
             argon2_memory_kib=settings.argon2_memory_kib,
             workflow_cache_size=settings.workflow_cache_size,
+            message_ttl=timedelta(days=settings.message_ttl_days),
+            timer_batch=settings.timer_batch,
         ),
     )
     engine.sandbox = sandbox

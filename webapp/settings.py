@@ -40,6 +40,9 @@ class Settings:
     argon2_time_cost: int = 3
     argon2_memory_kib: int = 65536
     workflow_cache_size: int = 2000
+    timer_poll_seconds: float = 1.0
+    timer_batch: int = 200
+    message_ttl_days: float = 7.0
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -56,6 +59,9 @@ class Settings:
         "argon2_time_cost": "LIETA_ARGON2_TIME_COST",
         "argon2_memory_kib": "LIETA_ARGON2_MEMORY_KIB",
         "workflow_cache_size": "LIETA_WORKFLOW_CACHE_SIZE",
+        "timer_poll_seconds": "LIETA_TIMER_POLL_SECONDS",
+        "timer_batch": "LIETA_TIMER_BATCH",
+        "message_ttl_days": "LIETA_MESSAGE_TTL_DAYS",
     }
 
     @classmethod
