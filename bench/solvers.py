@@ -113,6 +113,44 @@ def roster_instance(seed: int, people: int, regions: int, days: int = 30) -> dic
             "rules": {"min_rest_hours": 12, "max_shifts_per_7_days": 4, "max_nights_per_7_days": 2}}
 
 
+def hearings_instance(seed: int, hearings: int = 50, rooms: int = 10) -> dict:
+    """Two weeks from Monday 2026-05-04 (1 May and 4 May are Latvian holidays), 30-minute
+    grid, 09:00-17:00; 8 judges, 6 prosecutors, 15 advocates; a third of accused in
+    prison; 3 of the rooms have video links; 2 convoys; some busy calendar entries."""
+    rng = random.Random(seed)
+    start = "2026-05-04"
+
+    def busy():
+        if rng.random() < 0.3:
+            day = rng.randint(0, 13)
+            hour = rng.randint(9, 15)
+            date = f"2026-05-{4 + day:02d}"
+            return [{"start": f"{date}T{hour:02d}:00", "end": f"{date}T{hour + 2:02d}:00"}]
+        return []
+
+    people = ([{"id": f"J{i}", "role": "judge", "busy": busy()} for i in range(8)]
+              + [{"id": f"PR{i}", "role": "prosecutor", "busy": busy()} for i in range(6)]
+              + [{"id": f"A{i}", "role": "advocate", "busy": busy()} for i in range(15)])
+    rows = []
+    for i in range(hearings):
+        accused = {"id": f"D{i}", "role": "accused", "in_prison": rng.random() < 0.33}
+        people.append(accused)
+        requested = rng.randint(0, 9)
+        rows.append({
+            "id": f"H{i + 1:02d}",
+            "duration_minutes": rng.choice([60, 60, 90, 120, 180]),
+            "participants": [f"J{rng.randrange(8)}", f"PR{rng.randrange(6)}", f"A{rng.randrange(15)}", accused["id"]],
+            "requested": f"2026-05-{4 + requested:02d}",
+            "earliest": f"2026-05-{4 + max(0, requested - 2):02d}",
+        })
+    return {"start": start, "days": 14, "slot_minutes": 30,
+            "working_hours": {"start": "09:00", "end": "17:00"},
+            "rooms": [{"id": f"Z{r + 1}", "kind": "video" if r < 3 else "courtroom", "busy": busy()}
+                      for r in range(rooms)],
+            "convoys": [{"id": "K1"}, {"id": "K2"}],
+            "participants": people, "hearings": rows}
+
+
 def _fmt(seconds: float | None) -> str:
     return "-" if seconds is None else f"{seconds:.3f} s"
 
@@ -176,6 +214,22 @@ def bench_roster(seed: int, people: int, regions: int, time_limit: float) -> Non
          "-" if stats.gap is None else f"{stats.gap:.2%}", greedy, ratio)
 
 
+def bench_hearings(seed: int, time_limit: float) -> None:
+    from solvers import hearings
+    from solvers.hearings.solve import solve_with_stats
+
+    problem = hearings.parse_problem(hearings_instance(seed))
+    result, stats = solve_with_stats(problem, time_limit)
+    out = result.to_dict()
+    violations = hearings.check(problem, out)
+    assert not violations, violations[:5]
+    objective = (out["objective"]["lateness_days"], out["objective"]["idle_minutes"])
+    greedy = stats.greedy_score and (stats.greedy_score[0], stats.greedy_score[1] * problem.slot_minutes)
+    _row(f"hearings 50x10 rooms x2 weeks seed {seed} [{result.status}]", stats.first_solution_seconds,
+         result.solve_seconds if stats.proven else None, objective,
+         "-" if stats.gap is None else f"{stats.gap:.2%}", greedy, "(lateness days, idle minutes)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
@@ -190,6 +244,8 @@ def main() -> None:
     if args.only in (None, "roster"):
         bench_roster(args.seed, 40, 5, args.time_limit)
         bench_roster(args.seed, 200, 25, args.time_limit)
+    if args.only in (None, "hearings"):
+        bench_hearings(args.seed, args.time_limit)
     if args.only in (None, "urgent"):
         bench_urgent(args.seed)
 
