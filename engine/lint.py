@@ -128,6 +128,12 @@ def _timer_problems(file_name, element, line, task_spec) -> Iterator[Problem]:
         node = ast.parse(event.expression, mode="eval").body
     except SyntaxError:
         return  # reported by the expression check
+    if isinstance(node, ast.Name) and _looks_like_iso(node.id):
+        yield Problem(
+            file_name, element, line,
+            f"timer expression {node.id} is read as a variable name: quote it (\"{node.id}\") to mean ISO 8601",
+        )
+        return
     if not isinstance(node, ast.Constant):
         return  # computed at run time (e.g. working_days(3)); its code was checked above
     if not isinstance(node.value, str):
@@ -140,6 +146,14 @@ def _timer_problems(file_name, element, line, task_spec) -> Iterator[Problem]:
             TimerEventDefinition.parse_time_or_duration(node.value)
     except (ValueError, TypeError, AttributeError) as err:
         yield Problem(file_name, element, line, f"timer expression {node.value!r} is not ISO 8601: {err}")
+
+
+def _looks_like_iso(name: str) -> bool:
+    try:
+        TimerEventDefinition.parse_time_or_duration(name)
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return name.upper().startswith("R") and "/" in name
+    return True
 
 
 def _form_problems(bundle, file_name, element, line, task_spec) -> Iterator[Problem]:

@@ -113,6 +113,8 @@ def make_app(database_url: str, clock, sandbox, tmp_path: Path, **overrides):
         # Cheap hashing keeps tests fast; production keeps argon2's defaults.
         "argon2_time_cost": 1,
         "argon2_memory_kib": 1024,
+        # Tests move the clock by days; sign-in tokens must outlive that (expiry has its own test).
+        "token_ttl_hours": 24 * 400,
         **overrides,
     }
     os.environ["LIETA_INSTANCE_PATH"] = str(tmp_path / "instance")

@@ -57,6 +57,11 @@ def holder_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
 
 
+def _stop(scheduler: BackgroundScheduler) -> None:
+    if scheduler.running:
+        scheduler.shutdown(wait=False)
+
+
 def init_app(app: Flask) -> None:
     settings = app.config["LIETA_SETTINGS"]
     scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
@@ -69,5 +74,5 @@ def init_app(app: Flask) -> None:
         id="engine-jobs", next_run_time=datetime.now(UTC),  # overdue timers fire at start-up
     )
     scheduler.start()
-    atexit.register(lambda: scheduler.shutdown(wait=False))
+    atexit.register(_stop, scheduler)
     log.info("scheduler started as %s", holder)

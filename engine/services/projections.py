@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
@@ -32,7 +33,7 @@ def find_task(workflow, task_id: str):
 def _boundary_due(workflow, task) -> datetime | None:
     """A user task's due time is the earliest timer attached to it (a boundary deadline)."""
     parent = task.parent
-    if parent is None or type(parent.task_spec).__name__ != "_BoundaryEventParent":
+    if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
         return None
     dues = [timer_due(sibling) for sibling in parent.children if sibling is not task]
     dues = [d for d in dues if d is not None]

@@ -30,6 +30,7 @@ class ProcessBuilder:
     flows: list[str] = field(default_factory=list)
     _incoming: dict[str, list[str]] = field(default_factory=dict)
     _outgoing: dict[str, list[str]] = field(default_factory=dict)
+    root_elements: list[str] = field(default_factory=list)
 
     def _add(
         self, node_id: str, tag: str, attrs: str, body: str = "", lane: str | None = None, head: str = ""
@@ -63,6 +64,64 @@ class ProcessBuilder:
     def script_task(self, node_id: str, script: str, lane: str | None = None) -> str:
         body = f"<bpmn:script>{escape(script)}</bpmn:script>"
         return self._add(node_id, "scriptTask", 'scriptFormat="python"', body, lane)
+
+    # --- events and service tasks ------------------------------------------------------------
+
+    @staticmethod
+    def _timer(kind: str, expression: str) -> str:
+        return f"<bpmn:timerEventDefinition><bpmn:{kind}>{escape(expression)}</bpmn:{kind}></bpmn:timerEventDefinition>"
+
+    def timer_catch(self, node_id: str, expression: str, kind: str = "timeDuration") -> str:
+        """An intermediate timer; `expression` is Python, e.g. `"PT48H"` (quoted) or `working_days(3)`."""
+        return self._add(node_id, "intermediateCatchEvent", "", self._timer(kind, expression))
+
+    def boundary_timer(
+        self, node_id: str, attached_to: str, expression: str, kind: str = "timeDuration", interrupting: bool = True
+    ) -> str:
+        attrs = f"attachedToRef={quoteattr(attached_to)} cancelActivity={quoteattr(str(interrupting).lower())}"
+        return self._add(node_id, "boundaryEvent", attrs, self._timer(kind, expression))
+
+    def message(self, message_id: str, name: str, correlation: dict[str, str] | None = None) -> None:
+        """A message and its correlation properties: property id → retrieval expression."""
+        self.root_elements.append(f"<bpmn:message id={quoteattr(message_id)} name={quoteattr(name)}/>")
+        for prop, expression in (correlation or {}).items():
+            self.root_elements.append(
+                f"<bpmn:correlationProperty id={quoteattr(prop)} name={quoteattr(prop)}>"
+                f"<bpmn:correlationPropertyRetrievalExpression messageRef={quoteattr(message_id)}>"
+                f"<bpmn:formalExpression>{escape(expression)}</bpmn:formalExpression>"
+                f"</bpmn:correlationPropertyRetrievalExpression></bpmn:correlationProperty>"
+            )
+
+    @staticmethod
+    def _message_definition(message_id: str, payload: str | None = None, variable: str | None = None) -> str:
+        ext = ""
+        if payload:
+            ext += f"<spiffworkflow:messagePayload>{escape(payload)}</spiffworkflow:messagePayload>"
+        if variable:
+            ext += f"<spiffworkflow:messageVariable>{escape(variable)}</spiffworkflow:messageVariable>"
+        ext = f"<bpmn:extensionElements>{ext}</bpmn:extensionElements>" if ext else ""
+        return f"<bpmn:messageEventDefinition messageRef={quoteattr(message_id)}>{ext}</bpmn:messageEventDefinition>"
+
+    def message_catch(self, node_id: str, message_id: str, variable: str = "message") -> str:
+        return self._add(node_id, "intermediateCatchEvent", "", self._message_definition(message_id, variable=variable))
+
+    def message_throw(self, node_id: str, message_id: str, payload: str) -> str:
+        return self._add(node_id, "intermediateThrowEvent", "", self._message_definition(message_id, payload=payload))
+
+    def message_start(self, node_id: str, message_id: str, variable: str = "message") -> str:
+        return self._add(node_id, "startEvent", "", self._message_definition(message_id, variable=variable))
+
+    def service_task(self, node_id: str, operation: str, params: dict[str, str] | None = None, result: str = "result") -> str:
+        items = "".join(
+            f'<spiffworkflow:parameter id={quoteattr(name)} type="any" value={quoteattr(expression)}/>'
+            for name, expression in (params or {}).items()
+        )
+        head = (
+            f"<bpmn:extensionElements><spiffworkflow:serviceTaskOperator id={quoteattr(operation)} "
+            f"resultVariable={quoteattr(result)}><spiffworkflow:parameters>{items}</spiffworkflow:parameters>"
+            f"</spiffworkflow:serviceTaskOperator></bpmn:extensionElements>"
+        )
+        return self._add(node_id, "serviceTask", "", head=head)
 
     def exclusive(self, node_id: str, default: str | None = None) -> str:
         attrs = f"default={quoteattr(default)}" if default else ""
@@ -115,7 +174,7 @@ class ProcessBuilder:
     def xml(self) -> str:
         return (
             f'<?xml version="1.0" encoding="UTF-8"?>\n<bpmn:definitions {NS} '
-            f'id="defs_{self.process_id}">{self.process_xml()}</bpmn:definitions>\n'
+            f'id="defs_{self.process_id}">{"".join(self.root_elements)}{self.process_xml()}</bpmn:definitions>\n'
         )
 
 

@@ -43,7 +43,10 @@ def test_token_expires(api, clock):
     token = api.token("clerk")
     headers = {"Authorization": f"Bearer {token}"}
     assert api.client.get("/api/v1/process-definitions", headers=headers).status_code == 200
-    clock.advance(timedelta(hours=12, seconds=1))
+    ttl = api.app.config["LIETA_SETTINGS"].token_ttl_hours
+    clock.advance(timedelta(hours=ttl) - timedelta(seconds=1))
+    assert api.client.get("/api/v1/process-definitions", headers=headers).status_code == 200
+    clock.advance(timedelta(seconds=2))
     assert api.client.get("/api/v1/process-definitions", headers=headers).status_code == 401
 
 
