@@ -1,0 +1,90 @@
+"""Fixtures for the bundled processes: the real `bpmn/` and `forms/` files, deployed through the API,
+and users holding every role those processes' lanes need."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.webapp.conftest import ROLES, Api
+
+REPO = Path(__file__).resolve().parents[2]
+
+USERS = {
+    **ROLES,
+    "investigator": ["investigator"],
+    "officer": ["legal_aid_officer"],
+    "advocate_a": ["advocate"],
+    "advocate_b": ["advocate"],
+    "advocate_c": ["advocate"],
+    "comp_officer": ["compensation_officer"],
+}
+
+
+def bundle_files() -> dict[str, bytes]:
+    """Every file `make run` deploys (`flask --app webapp processes deploy bpmn forms`)."""
+    paths = sorted((REPO / "bpmn").glob("*.bpmn")) + sorted((REPO / "forms").glob("*.json"))
+    return {path.name: path.read_bytes() for path in paths}
+
+
+class Case:
+    """One process instance driven through the HTTP API."""
+
+    def __init__(self, api: Api, instance_id: str) -> None:
+        self.api = api
+        self.id = instance_id
+
+    def ready(self, as_user: str = "admin") -> list[dict]:
+        return self.api.ready_tasks(self.id, as_user=as_user)
+
+    def ready_elements(self) -> list[str]:
+        return sorted(task["element_id"] for task in self.ready())
+
+    def task(self, element_id: str) -> dict:
+        tasks = [task for task in self.ready() if task["element_id"] == element_id]
+        assert len(tasks) == 1, f"expected {element_id} ready, found {self.ready_elements()} ({self.instance()})"
+        return tasks[0]
+
+    def complete(self, element_id: str, data: dict, as_user: str):
+        return self.api.complete(self.task(element_id)["id"], data, as_user=as_user)
+
+    def do(self, element_id: str, data: dict, as_user: str) -> None:
+        response = self.complete(element_id, data, as_user)
+        assert response.status_code == 200, response.json
+        assert response.json["state"] == "completed"
+
+    def instance(self) -> dict:
+        response = self.api.get(f"/api/v1/process-instances/{self.id}")
+        assert response.status_code == 200, response.json
+        return response.json
+
+    @property
+    def data(self) -> dict:
+        return self.instance()["data"]
+
+
+@pytest.fixture
+def api(app, client):
+    api = Api(app, client)
+    api.create_users(USERS)
+    return api
+
+
+@pytest.fixture
+def bundle(api):
+    response = api.deploy(bundle_files())
+    assert response.status_code == 201, response.json
+    assert response.json["warnings"] == []
+    return response.json
+
+
+@pytest.fixture
+def start(api, bundle):
+    def start_case(process_id: str, as_user: str, business_key: str = "CASE-1") -> Case:
+        response = api.start(process_id, as_user=as_user, business_key=business_key)
+        assert response.status_code == 201, response.json
+        assert response.json["status"] == "running"
+        return Case(api, response.json["id"])
+
+    return start_case
