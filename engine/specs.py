@@ -11,6 +11,8 @@ import json
 import threading
 from dataclasses import dataclass, field
 
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy.orm import Session
 
 from engine.bundle import parse_stored
@@ -28,6 +30,23 @@ class LoadedDefinition:
     subprocess_specs: dict
     forms: dict[str, str]
     _validators: dict[str, FormValidator] = field(default_factory=dict)
+    has_timers: bool = False
+    has_message_catches: bool = False
+
+    def __post_init__(self) -> None:
+        # A process without timer or message events can have no rows of those kinds: saving one
+        # of its instances skips those projections (two queries per change).
+        for task_spec in self._task_specs():
+            event = getattr(task_spec, "event_definition", None)
+            inner = [event, *(getattr(event, "event_definitions", None) or [])]
+            if any(isinstance(e, TimerEventDefinition) for e in inner):
+                self.has_timers = True
+            if any(isinstance(e, MessageEventDefinition) for e in inner):
+                self.has_message_catches = True
+
+    def _task_specs(self):
+        for spec in [self.spec, *self.subprocess_specs.values()]:
+            yield from spec.task_specs.values()
 
     def form_schema(self, name: str | None) -> dict | None:
         if not name or name not in self.forms:

@@ -34,7 +34,7 @@ class IncidentService:
     def _open(self, actor: User | None, incident_id: str) -> Incident:
         if actor is not None and not actor.is_admin:
             raise PermissionDenied("only an admin may retry or skip an incident")
-        incident = self.engine.session().get(Incident, incident_id)
+        incident = self.engine.session().get(Incident, incident_id, populate_existing=True)
         if incident is None:
             raise NotFound(f"incident {incident_id!r} does not exist")
         if incident.status != IncidentStatus.OPEN:
@@ -48,7 +48,7 @@ class IncidentService:
         incident = self._open(actor, incident_id)
         now = self.engine.clock.now()
         with unit_of_work(self.engine, "the incident could not be retried", instance_id=incident.instance_id) as unit:
-            instance = session.get(ProcessInstance, incident.instance_id)
+            instance = session.get(ProcessInstance, incident.instance_id, populate_existing=True)
             change = unit.change(instance)
             task = find_task(change.workflow, incident.task_id) if incident.task_id else None
             if task is None or task.state != SpiffState.ERROR:
@@ -71,7 +71,7 @@ class IncidentService:
         incident = self._open(actor, incident_id)
         now = self.engine.clock.now()
         with unit_of_work(self.engine, "the incident could not be skipped", instance_id=incident.instance_id) as unit:
-            instance = session.get(ProcessInstance, incident.instance_id)
+            instance = session.get(ProcessInstance, incident.instance_id, populate_existing=True)
             change = unit.change(instance)
             task = find_task(change.workflow, incident.task_id) if incident.task_id else None
             if task is None or task.state != SpiffState.ERROR:

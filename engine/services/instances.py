@@ -87,7 +87,7 @@ class InstanceService:
         return roles
 
     def get(self, actor: User, instance_id: str) -> ProcessInstance:
-        instance = self.engine.session().get(ProcessInstance, instance_id)
+        instance = self.engine.session().get(ProcessInstance, instance_id, populate_existing=True)
         if instance is None:
             raise NotFound(f"process instance {instance_id!r} does not exist", instance_id=instance_id)
         if not self.may_view(actor, instance):

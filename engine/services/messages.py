@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
+from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
 from engine import audit, messages
@@ -103,14 +104,16 @@ class MessageService:
         now = self.engine.clock.now()
         delivered: list[str] = []
         for instance_id, waits in self._matching_waits(row.name, row.correlation).items():
-            instance = self.engine.session().get(ProcessInstance, instance_id)
+            instance = self.engine.session().get(ProcessInstance, instance_id, populate_existing=True)
             if instance is None or instance.status not in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
                 continue
             change = unit.change(instance)
-            for wait in waits:
-                task = find_task(change.workflow, wait.task_id)
-                if task is not None:
-                    messages.deliver(task, row.payload, row.correlation)
+            tasks = [find_task(change.workflow, wait.task_id) for wait in waits]
+            tasks = [t for t in tasks if t is not None and t.state == SpiffState.WAITING]
+            if not tasks:
+                continue  # the wait was satisfied meanwhile (its row is about to disappear)
+            for task in tasks:
+                messages.deliver(task, row.payload, row.correlation)
             change.save(advance(change.workflow))
             delivered.append(instance_id)
         if not delivered and start_instances:
@@ -201,7 +204,7 @@ class MessageService:
         session = self.engine.session()
         try:
             with unit_of_work(self.engine, "the message could not be routed") as unit:
-                row = session.get(Message, message_row_id)
+                row = session.get(Message, message_row_id, populate_existing=True)
                 if row is None or row.status != from_status:
                     return False
                 if from_status == MessageStatus.BUFFERED and not self._matching_waits(row.name, row.correlation):

@@ -11,6 +11,7 @@ from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from engine import audit, messages
 from engine.models import HumanTask, MessageWait, ProcessInstance, TaskState, Timer, TimerStatus
@@ -42,12 +43,13 @@ def _boundary_due(workflow, task) -> datetime | None:
 
 def project_tasks(engine: Engine, instance: ProcessInstance, workflow, now: datetime, completed_by: int | None) -> None:
     session = engine.session()
-    open_rows = {
-        row.id: row
-        for row in session.scalars(
-            select(HumanTask).where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
-        )
-    }
+    query = (
+        select(HumanTask)
+        .where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
+        .options(lazyload(HumanTask.assignee))
+    )
+    with session.no_autoflush:
+        open_rows = {row.id: row for row in session.scalars(query)}
     for task in workflow.get_tasks(state=SpiffState.READY, manual=True):
         task_id = str(task.id)
         if open_rows.pop(task_id, None) is not None:
@@ -77,12 +79,9 @@ def project_tasks(engine: Engine, instance: ProcessInstance, workflow, now: date
 
 def project_timers(engine: Engine, instance: ProcessInstance, workflow, now: datetime) -> None:
     session = engine.session()
-    pending = {
-        row.task_id: row
-        for row in session.scalars(
-            select(Timer).where(Timer.instance_id == instance.id, Timer.status == TimerStatus.PENDING)
-        )
-    }
+    query = select(Timer).where(Timer.instance_id == instance.id, Timer.status == TimerStatus.PENDING)
+    with session.no_autoflush:
+        pending = {row.task_id: row for row in session.scalars(query)}
     for task in workflow.get_tasks(state=SpiffState.WAITING):
         due = timer_due(task)
         if due is None:
@@ -112,9 +111,11 @@ def project_timers(engine: Engine, instance: ProcessInstance, workflow, now: dat
 def project_waits(engine: Engine, instance: ProcessInstance, workflow, now: datetime) -> list[MessageWait]:
     """Returns the waits that are new with this change (buffered messages may be waiting for them)."""
     session = engine.session()
-    existing = {
-        row.task_id: row for row in session.scalars(select(MessageWait).where(MessageWait.instance_id == instance.id))
-    }
+    with session.no_autoflush:
+        existing = {
+            row.task_id: row
+            for row in session.scalars(select(MessageWait).where(MessageWait.instance_id == instance.id))
+        }
     new_rows = []
     for wait in messages.waits(workflow):
         task_id = str(wait.task.id)

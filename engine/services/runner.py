@@ -129,9 +129,12 @@ def save(
     elif instance.status == InstanceStatus.ERROR and not _has_open_incident(engine, instance.id):
         instance.status = InstanceStatus.RUNNING
         instance.error_message = None
+    definition = engine.specs.get(session, instance.definition_id)
     project_tasks(engine, instance, workflow, now, completed_by)
-    project_timers(engine, instance, workflow, now)
-    saved.new_waits = project_waits(engine, instance, workflow, now)
+    if definition.has_timers:
+        project_timers(engine, instance, workflow, now)
+    if definition.has_message_catches:
+        saved.new_waits = project_waits(engine, instance, workflow, now)
     session.flush()
     return saved
 

@@ -29,7 +29,7 @@ class TaskService:
     # --- reading -----------------------------------------------------------------------------
 
     def get(self, actor: User, task_id: str) -> HumanTask:
-        task = self.engine.session().get(HumanTask, task_id)
+        task = self.engine.session().get(HumanTask, task_id, populate_existing=True)
         if task is None:
             raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
         if not self.may_view(actor, task):
@@ -43,7 +43,7 @@ class TaskService:
         if actor.is_admin:
             return True
         if task.role is None:
-            instance = self.engine.session().get(ProcessInstance, task.instance_id)
+            instance = self.engine.session().get(ProcessInstance, task.instance_id, populate_existing=True)
             return instance is not None and instance.started_by == actor.id
         return task.role in actor.roles
 
@@ -86,7 +86,7 @@ class TaskService:
         if task.assignee_id is not None:
             raise Conflict("the task is already claimed by someone else", task_id=task_id)
         with atomic(session, "the task could not be claimed", task_id=task_id):
-            task.assignee_id = actor.id
+            task.assignee = actor
             audit.record(session, self.engine.clock.now(), actor.username, "task_claimed", instance_id=task.instance_id, task_id=task_id)
         return task
 
@@ -98,7 +98,7 @@ class TaskService:
         if task.assignee_id != actor.id and not actor.is_admin:
             raise PermissionDenied("only the assignee or an admin may release a claimed task", task_id=task_id)
         with atomic(session, "the task could not be released", task_id=task_id):
-            task.assignee_id = None
+            task.assignee = None
             audit.record(session, self.engine.clock.now(), actor.username, "task_unclaimed", instance_id=task.instance_id, task_id=task_id)
         return task
 
@@ -111,7 +111,7 @@ class TaskService:
         if not self._may_work(assignee, task):
             raise InvalidInput(f"{username!r} does not hold the role {task.role!r} this task needs", task_id=task_id)
         with atomic(session, "the task could not be assigned", task_id=task_id):
-            task.assignee_id = assignee.id
+            task.assignee = assignee
             audit.record(
                 session, self.engine.clock.now(), actor.username, "task_assigned",
                 instance_id=task.instance_id, task_id=task_id, data={"assignee": username},
@@ -119,7 +119,7 @@ class TaskService:
         return task
 
     def _open_task(self, actor: User, task_id: str) -> HumanTask:
-        task = self.engine.session().get(HumanTask, task_id)
+        task = self.engine.session().get(HumanTask, task_id, populate_existing=True)
         if task is None:
             raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
         if not self._may_work(actor, task):
@@ -145,7 +145,7 @@ class TaskService:
             data = {}
         if not isinstance(data, dict):
             raise InvalidInput("`data` must be a JSON object", [{"field": "/data", "message": "must be an object"}], task_id=task_id)
-        instance = session.get(ProcessInstance, task.instance_id)
+        instance = session.get(ProcessInstance, task.instance_id, populate_existing=True)
         if instance.status != InstanceStatus.RUNNING:
             raise Conflict(f"the process instance is {instance.status}", instance_id=instance.id, task_id=task_id)
         definition = self.engine.specs.get(session, instance.definition_id)
@@ -163,7 +163,7 @@ class TaskService:
             now = self.engine.clock.now()
             spiff_task.set_data(**data)
             if task.assignee_id is None:
-                task.assignee_id = actor.id
+                task.assignee = actor
             change.save(runner.run_task(change.workflow, spiff_task), completed_by=actor.id)
             audit.record(
                 session, now, actor.username, "task_completed", instance_id=instance.id, task_id=task_id,

@@ -3,12 +3,13 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
 from engine.errors import Conflict
 from engine.models import InstanceStatus, ProcessInstance, Timer, TimerStatus
 from engine.services.change import unit_of_work
-from engine.services.runner import advance
+from engine.services.runner import advance, find_task
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
@@ -57,11 +58,16 @@ class TimerService:
                 )
                 if timer is None:
                     return False  # fired or locked by another process
-                instance = session.get(ProcessInstance, timer.instance_id)
+                instance = session.get(ProcessInstance, timer.instance_id, populate_existing=True)
                 if instance.status not in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
                     timer.status = TimerStatus.CANCELLED
                     return False
                 change = unit.change(instance)
+                task = find_task(change.workflow, timer.task_id)
+                if task is None or task.state != SpiffState.WAITING:
+                    # Fired by another process between our read of the row and of the instance
+                    # (SQLite has no row locks to stop that read): nothing left to do.
+                    return False
                 change.workflow.refresh_timers()
                 change.save(advance(change.workflow))
         except Conflict as err:
