@@ -107,10 +107,11 @@ def open_engine(database: BenchDatabase, sandbox, *, workflow_cache_size: int = 
     from engine.script_engine import SandboxedScriptEngine
     from engine.services import Engine, EngineSettings
     from webapp.database import engine_options  # also registers the SQLite pragmas (WAL, ...)
+    from webapp.extensions import SESSION_OPTIONS
     from webapp.settings import normalise_database_url
 
     url = normalise_database_url(database.url)
-    session = sessionmaker(bind=create_engine(url, **engine_options(url)))()
+    session = sessionmaker(bind=create_engine(url, **engine_options(url)), **SESSION_OPTIONS)()
     engine = Engine(
         session=lambda: session,
         script_engine=script_engine or SandboxedScriptEngine(sandbox),

@@ -6,9 +6,11 @@ from flask_sqlalchemy import SQLAlchemy
 from engine.db import Base
 
 # Objects stay readable after commit: a response is built from what was just written, without a
-# second round trip. Services load the rows they act on with populate_existing, so a session
-# that lives across several transactions (the scheduler's) never acts on a stale copy.
-db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+# second round trip. Services load the rows they act on with populate_existing, so a session that
+# lives across several transactions (the scheduler's) never acts on a stale copy.
+SESSION_OPTIONS = {"expire_on_commit": False}
+
+db = SQLAlchemy(model_class=Base, session_options=SESSION_OPTIONS)
 migrate = Migrate()
 api = Api()
 babel = Babel()

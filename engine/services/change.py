@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from engine.models import ProcessInstance
+from engine.services.projections import ready_manual_tasks
 from engine.services.runner import Failure, Saved, load_workflow, save
 from engine.services.transaction import atomic
 
@@ -26,10 +27,13 @@ class Change:
     engine: Engine
     instance: ProcessInstance
     workflow: object
+    ready_before: set[str] = field(default_factory=set)
     saved: Saved | None = None
 
     def save(self, failure: Failure | None, completed_by: int | None = None) -> Saved:
-        self.saved = save(self.engine, self.instance, self.workflow, self.engine.clock.now(), failure, completed_by)
+        self.saved = save(
+            self.engine, self.instance, self.workflow, self.engine.clock.now(), failure, completed_by, self.ready_before
+        )
         return self.saved
 
 
@@ -40,9 +44,12 @@ class Unit:
     versions: dict[str, int] = field(default_factory=dict)
 
     def change(self, instance: ProcessInstance, workflow=None) -> Change:
+        """`workflow` is given for a new instance (nothing projected yet); else it is loaded."""
+        ready_before: set[str] = set()
         if workflow is None:
             workflow, _definition = load_workflow(self.engine, instance)
-        change = Change(self.engine, instance, workflow)
+            ready_before = ready_manual_tasks(workflow)
+        change = Change(self.engine, instance, workflow, ready_before)
         self.changes.append(change)
         return change
 

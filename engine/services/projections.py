@@ -41,15 +41,30 @@ def _boundary_due(workflow, task) -> datetime | None:
     return min(dues) if dues else None
 
 
-def project_tasks(engine: Engine, instance: ProcessInstance, workflow, now: datetime, completed_by: int | None) -> None:
+def ready_manual_tasks(workflow) -> set[str]:
+    return {str(task.id) for task in workflow.get_tasks(state=SpiffState.READY, manual=True)}
+
+
+def project_tasks(
+    engine: Engine, instance: ProcessInstance, workflow, now: datetime, completed_by: int | None,
+    ready_before: set[str] | None,
+) -> None:
+    """`ready_before` is the set of ready manual tasks when the workflow was loaded: the inbox rows
+    mirror it (every change projects), so only the difference is written, without reading the
+    inbox back. None means "not known": the open rows are read from the table."""
     session = engine.session()
-    query = (
-        select(HumanTask)
-        .where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
-        .options(lazyload(HumanTask.assignee))
-    )
     with session.no_autoflush:
-        open_rows = {row.id: row for row in session.scalars(query)}
+        if ready_before is None:
+            query = (
+                select(HumanTask)
+                .where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
+                .options(lazyload(HumanTask.assignee))
+            )
+            open_rows = {row.id: row for row in session.scalars(query)}
+        else:
+            ready_after = ready_manual_tasks(workflow)
+            open_rows = {task_id: None for task_id in ready_before - ready_after}
+            open_rows.update({task_id: True for task_id in ready_before & ready_after})
     for task in workflow.get_tasks(state=SpiffState.READY, manual=True):
         task_id = str(task.id)
         if open_rows.pop(task_id, None) is not None:
@@ -68,6 +83,8 @@ def project_tasks(engine: Engine, instance: ProcessInstance, workflow, now: date
             )
         )
     for task_id, row in open_rows.items():
+        if row is None:
+            row = session.get(HumanTask, task_id)  # usually already in the session: no query
         spiff_task = find_task(workflow, task_id)
         if spiff_task is not None and spiff_task.state == SpiffState.COMPLETED:
             row.state = TaskState.COMPLETED

@@ -112,6 +112,7 @@ def save(
     now: datetime,
     failure: Failure | None,
     completed_by: int | None = None,
+    ready_before: set[str] | None = None,
 ) -> Saved:
     session = engine.session()
     saved = Saved()
@@ -130,12 +131,11 @@ def save(
         instance.status = InstanceStatus.RUNNING
         instance.error_message = None
     definition = engine.specs.get(session, instance.definition_id)
-    project_tasks(engine, instance, workflow, now, completed_by)
+    project_tasks(engine, instance, workflow, now, completed_by, ready_before)
     if definition.has_timers:
         project_timers(engine, instance, workflow, now)
     if definition.has_message_catches:
         saved.new_waits = project_waits(engine, instance, workflow, now)
-    session.flush()
     return saved
 
 

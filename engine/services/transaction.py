@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from engine import audit
 from engine.errors import Conflict
 
 
@@ -22,21 +23,27 @@ from engine.errors import Conflict
 def atomic(session: Session, conflict_message: str, **context) -> Iterator[None]:
     try:
         yield
+        audit.write_pending(session)
         session.commit()
     except StaleDataError as err:
-        session.rollback()
+        _rollback(session)
         raise Conflict(f"{conflict_message}: it was changed at the same time by someone else", **context) from err
     except IntegrityError as err:
-        session.rollback()
+        _rollback(session)
         raise Conflict(f"{conflict_message}: it collides with a change made at the same time", **context) from err
     except OperationalError as err:
-        session.rollback()
+        _rollback(session)
         if _is_lock_timeout(err):
             raise Conflict(f"{conflict_message}: the database was busy with a concurrent change", **context) from err
         raise
     except BaseException:
-        session.rollback()
+        _rollback(session)
         raise
+
+
+def _rollback(session: Session) -> None:
+    audit.discard_pending(session)
+    session.rollback()
 
 
 def _is_lock_timeout(err: OperationalError) -> bool:
