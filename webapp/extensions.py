@@ -10,7 +10,7 @@ from engine.db import Base
 # lives across several transactions (the scheduler's) never acts on a stale copy.
 SESSION_OPTIONS = {"expire_on_commit": False}
 
-db = SQLAlchemy(model_class=Base, session_options=SESSION_OPTIONS)
+db = SQLAlchemy(model_class=Base, session_options=dict(SESSION_OPTIONS))  # it adds its own keys
 migrate = Migrate()
 api = Api()
 babel = Babel()
