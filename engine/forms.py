@@ -28,14 +28,27 @@ def schema_problems(text: str) -> list[str]:
     return []
 
 
+# Keywords whose sub-schemas describe data fields; only those are closed. Applicators such as
+# `if`/`then`/`allOf` describe conditions on the same object: closing them would make an `if`
+# fail as soon as any other field is present, silently skipping "required when" rules.
+_FIELD_SCHEMAS = ("properties", "patternProperties", "$defs", "definitions")
+_ITEM_SCHEMAS = ("items", "prefixItems", "additionalItems", "contains")
+
+
 def _closed(schema: Any) -> Any:
-    if isinstance(schema, dict):
-        schema = {key: _closed(value) for key, value in schema.items()}
-        if "properties" in schema and "additionalProperties" not in schema:
-            schema["additionalProperties"] = False
+    if not isinstance(schema, dict):
         return schema
-    if isinstance(schema, list):
-        return [_closed(item) for item in schema]
+    schema = dict(schema)
+    for key in _FIELD_SCHEMAS:
+        if isinstance(schema.get(key), dict):
+            schema[key] = {name: _closed(sub) for name, sub in schema[key].items()}
+    for key in _ITEM_SCHEMAS:
+        if isinstance(schema.get(key), dict):
+            schema[key] = _closed(schema[key])
+        elif isinstance(schema.get(key), list):
+            schema[key] = [_closed(sub) for sub in schema[key]]
+    if "properties" in schema and "additionalProperties" not in schema:
+        schema["additionalProperties"] = False
     return schema
 
 
