@@ -1,0 +1,216 @@
+"""The `assign_defence_lawyer` service operation: pick a state-ensured defence lawyer for one
+request with the legal-aid solver, from the advocates' tables.
+
+It runs inside the engine's task execution, in the same transaction as the instance change: the
+assignment row and its audit row are added to the engine's session and committed (or rolled
+back) with the instance. It never commits.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import uuid
+from typing import Any
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.errors import EngineError, InvalidInput
+from engine.models import ProcessInstance
+from webapp.extensions import db
+from webapp.resources.advocates import is_available, load_by_advocate
+from webapp.resources.common import TERRITORIES, riga_date, territory_name
+from webapp.resources.models import Advocate, AdvocateAssignment, AssignmentStatus
+
+OPERATION = "assign_defence_lawyer"
+TIME_LIMIT_SECONDS = 10.0
+LOAD_WINDOW_DAYS = 30
+
+# The SpiffWorkflow task whose service call is running (set by `track_service_task`), so the
+# audit row can name the task; the engine's handler signature carries only (params, task_data).
+current_service_task: contextvars.ContextVar = contextvars.ContextVar("lieta_current_service_task", default=None)
+
+
+class NoAdvocateAvailable(EngineError):
+    """Nobody may take the request; the message says which rule left nobody."""
+
+
+def track_service_task(service_caller):
+    """Wrap the script engine's service caller so handlers can see which task is running."""
+
+    def call(task, operation_name, operation_params):
+        token = current_service_task.set(task)
+        try:
+            return service_caller(task, operation_name, operation_params)
+        finally:
+            current_service_task.reset(token)
+
+    call._lieta_tracked = True
+    return call
+
+
+def _value(params: dict, data: dict, *names: str, default: Any = None) -> Any:
+    for source in (params, data):
+        for name in names:
+            if source.get(name) is not None:
+                return source[name]
+    return default
+
+
+def _declined(params: dict, data: dict) -> list[str]:
+    ids: list[str] = []
+    for name in ("declined_advocates", "declined_advocate_ids", "excluded_lawyers"):
+        for source in (params, data):
+            for item in source.get(name) or []:
+                value = item.get("advocate_id") if isinstance(item, dict) else item
+                if value is not None and str(value) not in ids:
+                    ids.append(str(value))
+    return ids
+
+
+def build_request(params: dict, data: dict) -> dict:
+    """The solver's request from the service task's parameters, falling back to the task data.
+    Names of the bundled legal-aid process are understood too (case_number, court_territory,
+    person_is_minor, detained, declined_advocates)."""
+    case_id = _value(params, data, "case_id", "case_number")
+    if case_id in (None, ""):
+        raise InvalidInput("the request names no case: give case_id (or case_number)")
+    territory = _value(params, data, "territory", "court_territory")
+    if territory is None:
+        raise InvalidInput("the request names no court territory: give territory (or court_territory)")
+    territory = territory_name(territory)
+    language = str(_value(params, data, "language", default="lv")).strip().lower()
+    location = _value(params, data, "location")
+    if location is None:
+        location = list(TERRITORIES[territory])
+    elif not (isinstance(location, list | tuple) and len(location) == 2
+              and all(isinstance(v, int | float) and not isinstance(v, bool) for v in location)):
+        raise InvalidInput(f"location must be a pair [x_km, y_km], got {location!r}")
+    return {
+        "id": "request",
+        "case_id": str(case_id),
+        "territory": territory,
+        "language": language,
+        "juvenile": bool(_value(params, data, "juvenile", "person_is_minor", default=False)),
+        "urgent": bool(_value(params, data, "urgent", default=False) or _value(params, data, "detained", default=False)),
+        "location": [float(location[0]), float(location[1])],
+        "excluded_lawyers": _declined(params, data),
+    }
+
+
+def build_problem(day: dt.date, request: dict) -> tuple[dict, dict[str, Advocate]]:
+    """The solver input for one request on `day`, and the advocates by solver id (their code)."""
+    advocates = list(db.session.scalars(select(Advocate).where(Advocate.active.is_(True)).order_by(Advocate.id).execution_options(populate_existing=True)
+    ))
+    load = load_by_advocate(day - dt.timedelta(days=LOAD_WINDOW_DAYS), day)
+    today = load_by_advocate(day, day + dt.timedelta(days=1))
+    for pending in db.session.new:  # made earlier in this same transaction (not flushed yet)
+        if isinstance(pending, AdvocateAssignment) and pending.status == AssignmentStatus.ASSIGNED:
+            counts = today if pending.assigned_on == day else load if day - pending.assigned_on <= dt.timedelta(days=LOAD_WINDOW_DAYS) else {}
+            counts[pending.advocate_id] = counts.get(pending.advocate_id, 0) + 1
+    lawyers = [
+        {
+            "id": a.code,
+            "territories": list(a.territories),
+            "languages": list(a.languages),
+            "juvenile": a.juvenile,
+            "available": is_available(a, day),
+            "capacity": max(a.daily_capacity - today.get(a.id, 0), 0),
+            "load_30d": load.get(a.id, 0),
+            "location": [a.office_x_km, a.office_y_km],
+        }
+        for a in advocates
+    ]
+    problem = {"date": day.isoformat(), "lawyers": lawyers, "requests": [request]}
+    return problem, {a.code: a for a in advocates}
+
+
+def assign(engine, params: dict, task_data: dict) -> dict:
+    """The operation's handler (registered with `functools.partial(assign, engine)`)."""
+    session = db.session
+    # The instance being changed may not be flushed yet (a new one has no state until the engine
+    # saves it): nothing here may autoflush, and nothing flushes; the engine's save does.
+    with session.no_autoflush:
+        return _assign(engine, session, params or {}, task_data or {})
+
+
+def _assign(engine, session, params: dict, task_data: dict) -> dict:
+    from solvers import SolverInputError, legal_aid  # CP-SAT loads slowly: only when first needed
+
+    moment = engine.clock.now()
+    day = riga_date(moment)
+    request = build_request(params, task_data)
+    problem, by_code = build_problem(day, request)
+    try:
+        result = legal_aid.solve(legal_aid.parse_problem(problem), time_limit=TIME_LIMIT_SECONDS)
+    except SolverInputError as err:
+        raise InvalidInput(f"the legal-aid input is invalid: {err}") from err
+    if not result.assignments:
+        reason = result.unassigned[0].reason if result.unassigned else "no advocate is eligible"
+        raise NoAdvocateAvailable(
+            f"no advocate can be assigned to case {request['case_id']} on {day.isoformat()}: {reason}; "
+            "fix the advocates' data (territories, languages, leave, capacity) and retry, or skip the task"
+        )
+    chosen = result.assignments[0]
+    advocate = by_code[chosen.lawyer_id]
+    declined = request["excluded_lawyers"]
+    explanation = [chosen.explanation]
+    if declined:
+        explanation.append(f"left out as having declined: {', '.join(declined)}")
+    task = current_service_task.get()
+    task_id = str(task.id) if task is not None else None
+    instance_id = _running_instance_id(session)
+    _mark_declined(session, request["case_id"], declined)
+    row = AdvocateAssignment(
+        id=str(uuid.uuid4()), advocate_id=advocate.id, case_id=request["case_id"], assigned_on=day, assigned_at=moment,
+        status=AssignmentStatus.ASSIGNED, territory=request["territory"], language=request["language"],
+        juvenile=request["juvenile"], urgent=request["urgent"], instance_id=instance_id, task_id=task_id,
+        solver_status=result.status.value, explanation=explanation,
+    )
+    session.add(row)
+    audit.record(
+        session, moment, "system", "defence_lawyer_assigned", instance_id=instance_id, task_id=task_id,
+        data={"assignment_id": row.id, "case_id": request["case_id"], "advocate_id": advocate.code,
+              "advocate_name": advocate.full_name, "request": request, "status": result.status.value,
+              "explanation": explanation},
+    )
+    user = advocate.user_id and _username(session, advocate.user_id)
+    return {
+        "advocate_id": advocate.code,
+        "advocate_record_id": advocate.id,
+        "advocate_name": advocate.full_name,
+        "advocate_username": user or None,
+        "assignment_id": row.id,
+        "assigned_on": day.isoformat(),
+        "explanation": explanation,
+        "status": result.status.value,
+    }
+
+
+def _mark_declined(session, case_id: str, declined_codes: list[str]) -> None:
+    """Assignments of this case to advocates who then declined no longer count as their load."""
+    if not declined_codes:
+        return
+    rows = session.scalars(
+        select(AdvocateAssignment).join(Advocate, Advocate.id == AdvocateAssignment.advocate_id).where(
+            AdvocateAssignment.case_id == case_id, AdvocateAssignment.status == AssignmentStatus.ASSIGNED,
+            Advocate.code.in_(declined_codes),
+        )
+    )
+    for row in rows:
+        row.status = AssignmentStatus.DECLINED
+
+
+def _running_instance_id(session) -> str | None:
+    """The instance whose task is running: the only process instance the session holds. (The
+    engine does not tell handlers; when the session holds several, the audit row goes without.)"""
+    instances = {id(obj): obj for obj in (*session.new, *session.identity_map.values()) if isinstance(obj, ProcessInstance)}
+    return next(iter(instances.values())).id if len(instances) == 1 else None
+
+
+def _username(session, user_id: int) -> str | None:
+    from engine.models import User
+
+    user = session.get(User, user_id)
+    return user.username if user else None

@@ -1,0 +1,71 @@
+"""What the resource services share: the court territories, Riga dates, the clock, checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from zoneinfo import ZoneInfo
+
+from engine.errors import InvalidInput, PermissionDenied
+from engine.models import User
+
+RIGA = ZoneInfo("Europe/Riga")
+
+# The five court territories (district courts) of the domain brief, with the km coordinates of
+# each court's seat relative to Rīga (x east, y north): the default place a request is made from.
+TERRITORIES: dict[str, tuple[float, float]] = {
+    "Rīga": (0.0, 0.0),
+    "Kurzeme": (-188.0, -49.0),  # Liepāja
+    "Zemgale": (-23.0, -33.0),  # Jelgava
+    "Vidzeme": (81.0, 65.0),  # Valmiera
+    "Latgale": (149.0, -120.0),  # Daugavpils
+}
+LANGUAGES = ("lv", "ru", "en")
+
+
+def slug(text: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+_BY_SLUG = {slug(name): name for name in TERRITORIES}
+
+
+def territory_name(value, field: str = "territory") -> str:
+    """`riga`, `Rīga` and `RIGA` all name the territory `Rīga`."""
+    name = _BY_SLUG.get(slug(value)) if isinstance(value, str) else None
+    if name is None:
+        raise InvalidInput(
+            f"{field}: unknown court territory {value!r} (known: {', '.join(TERRITORIES)})",
+            [{"field": f"/{field}", "message": f"unknown court territory {value!r}"}],
+        )
+    return name
+
+
+def riga_date(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(RIGA).date()
+
+
+def riga_moment(day: dt.date, clock_time: str) -> dt.datetime:
+    hours, minutes = (int(part) for part in clock_time.split(":"))
+    return dt.datetime.combine(day, dt.time(hours, minutes), tzinfo=RIGA).astimezone(dt.UTC)
+
+
+def require_role(user: User, *roles: str, action: str) -> None:
+    if not (user.is_admin or any(role in user.roles for role in roles)):
+        needed = ", ".join(("admin", *roles))
+        raise PermissionDenied(f"only {needed} may {action}")
+
+
+def parse_month(text: str) -> tuple[dt.date, int]:
+    """`2027-01` → (first day, number of days); InvalidInput otherwise."""
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
+    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+        raise InvalidInput(
+            f"the month must be written YYYY-MM, e.g. 2027-01 (got {text!r})",
+            [{"field": "/month", "message": "expected YYYY-MM"}],
+        )
+    first = dt.date(int(match.group(1)), int(match.group(2)), 1)
+    following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return first, (following - first).days

@@ -1,0 +1,71 @@
+"""What advocates and prosecutors have in common: user links, leave entries, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from engine import audit
+from engine.errors import InvalidInput, NotFound
+from engine.models import User
+from webapp.engine_ext import get_engine
+from webapp.extensions import db
+
+
+def now() -> dt.datetime:
+    return get_engine().clock.now()
+
+
+def user_id_for(username: str | None) -> int | None:
+    """The id of the user to link (None unlinks); 422 when there is no such user."""
+    if not username:
+        return None
+    user_id = db.session.scalar(select(User.id).where(User.username == username))
+    if user_id is None:
+        raise InvalidInput(f"user: no user named {username!r}", [{"field": "/user", "message": "no such user"}])
+    return user_id
+
+
+def username_of(user_id: int | None) -> str | None:
+    if user_id is None:
+        return None
+    user = db.session.get(User, user_id)
+    return user.username if user else None
+
+
+def check_leave(start: dt.date, end: dt.date) -> None:
+    if end < start:
+        raise InvalidInput(
+            "the leave must end on or after its first day",
+            [{"field": "/end_date", "message": "before start_date"}],
+        )
+
+
+def on_leave(leaves, day: dt.date) -> bool:
+    return any(leave.start_date <= day <= leave.end_date for leave in leaves)
+
+
+def leave_dict(leave) -> dict:
+    return {"id": leave.id, "start_date": leave.start_date, "end_date": leave.end_date, "reason": leave.reason}
+
+
+def get_or_404(model, row_id: int, what: str):
+    row = db.session.get(model, row_id, populate_existing=True)
+    if row is None:
+        raise NotFound(f"{what} {row_id} does not exist")
+    return row
+
+
+def record(actor: str, event: str, **data) -> None:
+    audit.record(db.session, now(), actor, event, data=_plain(data))
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    return value

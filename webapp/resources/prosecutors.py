@@ -1,0 +1,115 @@
+"""Prosecutors who take duty shifts: the regions they cover and their leave."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from engine.errors import Conflict, NotFound
+from engine.models import User
+from engine.services.transaction import atomic
+from webapp.extensions import db
+from webapp.resources.common import require_role, territory_name
+from webapp.resources.models import Prosecutor, ProsecutorLeave
+from webapp.resources.people import check_leave, get_or_404, leave_dict, now, record, user_id_for, username_of
+
+READERS = ("prosecutor", "duty_prosecutor")
+
+
+def _normalised(fields: dict) -> dict:
+    out = dict(fields)
+    if "regions" in out:
+        out["regions"] = sorted({territory_name(r, "regions") for r in out["regions"]})
+    return out
+
+
+def to_dict(prosecutor: Prosecutor) -> dict:
+    return {
+        "id": prosecutor.id, "code": prosecutor.code, "full_name": prosecutor.full_name,
+        "user": username_of(prosecutor.user_id), "regions": list(prosecutor.regions), "active": prosecutor.active,
+        "leaves": [leave_dict(leave) for leave in prosecutor.leaves],
+    }
+
+
+def for_user(user: User) -> Prosecutor | None:
+    return db.session.scalar(select(Prosecutor).where(Prosecutor.user_id == user.id).order_by(Prosecutor.id).limit(1))
+
+
+def list_prosecutors(actor: User, region: str | None = None, active: bool | None = None) -> list[dict]:
+    require_role(actor, *READERS, action="see the prosecutors")
+    query = select(Prosecutor).order_by(Prosecutor.code)
+    if active is not None:
+        query = query.where(Prosecutor.active == active)
+    rows = list(db.session.scalars(query))
+    if region:
+        name = territory_name(region, "region")
+        rows = [p for p in rows if name in p.regions]
+    return [to_dict(p) for p in rows]
+
+
+def get_prosecutor(actor: User, prosecutor_id: int) -> dict:
+    prosecutor = get_or_404(Prosecutor, prosecutor_id, "prosecutor")
+    if prosecutor.user_id != actor.id:
+        require_role(actor, *READERS, action="see the prosecutors")
+    return to_dict(prosecutor)
+
+
+def create_prosecutor(actor: User, fields: dict) -> dict:
+    require_role(actor, action="add prosecutors")
+    session = db.session
+    fields = _normalised(fields)
+    if session.scalar(select(Prosecutor.id).where(Prosecutor.code == fields["code"])) is not None:
+        raise Conflict(f"a prosecutor with code {fields['code']!r} already exists")
+    moment = now()
+    prosecutor = Prosecutor(
+        code=fields["code"], full_name=fields["full_name"], user_id=user_id_for(fields.get("user")),
+        regions=fields["regions"], active=fields.get("active", True), created_at=moment, updated_at=moment,
+    )
+    with atomic(session, f"prosecutor {fields['code']!r} could not be added"):
+        session.add(prosecutor)
+        session.flush()
+        record(actor.username, "prosecutor_created", prosecutor_id=prosecutor.id, **fields)
+    return to_dict(prosecutor)
+
+
+def update_prosecutor(actor: User, prosecutor_id: int, fields: dict) -> dict:
+    require_role(actor, action="change prosecutors")
+    session = db.session
+    prosecutor = get_or_404(Prosecutor, prosecutor_id, "prosecutor")
+    fields = _normalised(fields)
+    with atomic(session, f"prosecutor {prosecutor_id} could not be changed"):
+        for name in ("full_name", "regions", "active"):
+            if name in fields:
+                setattr(prosecutor, name, fields[name])
+        if "user" in fields:
+            prosecutor.user_id = user_id_for(fields["user"])
+        prosecutor.updated_at = now()
+        record(actor.username, "prosecutor_updated", prosecutor_id=prosecutor.id, **fields)
+    return to_dict(prosecutor)
+
+
+def add_leave(actor: User, prosecutor_id: int, start: dt.date, end: dt.date, reason: str = "") -> dict:
+    require_role(actor, action="record prosecutors' leave")
+    check_leave(start, end)
+    session = db.session
+    prosecutor = get_or_404(Prosecutor, prosecutor_id, "prosecutor")
+    leave = ProsecutorLeave(prosecutor=prosecutor, start_date=start, end_date=end, reason=reason)
+    with atomic(session, "the leave could not be recorded"):
+        session.add(leave)
+        session.flush()
+        record(actor.username, "prosecutor_leave_added", prosecutor_id=prosecutor.id, leave_id=leave.id,
+               start_date=start, end_date=end, reason=reason)
+    return leave_dict(leave)
+
+
+def delete_leave(actor: User, prosecutor_id: int, leave_id: int) -> None:
+    require_role(actor, action="record prosecutors' leave")
+    session = db.session
+    leave = session.get(ProsecutorLeave, leave_id)
+    if leave is None or leave.prosecutor_id != prosecutor_id:
+        raise NotFound(f"prosecutor {prosecutor_id} has no leave entry {leave_id}")
+    with atomic(session, "the leave could not be removed"):
+        session.delete(leave)
+        record(actor.username, "prosecutor_leave_removed", prosecutor_id=prosecutor_id, leave_id=leave_id,
+               start_date=leave.start_date, end_date=leave.end_date)
