@@ -51,7 +51,7 @@ def create_app(test_config: dict | None = None, clock: Clock | None = None) -> F
     )
     app.config.update(test_config)
 
-    from webapp import cli, database, engine_ext, i18n, scheduler
+    from webapp import cli, database, engine_ext, i18n, resources, scheduler
     from webapp.api import init_app as init_api
     from webapp.extensions import db, migrate
 
@@ -62,5 +62,6 @@ def create_app(test_config: dict | None = None, clock: Clock | None = None) -> F
     database.init_app(app)
     init_api(app)
     cli.init_app(app)
+    resources.init_app(app)
     scheduler.init_app(app)
     return app
