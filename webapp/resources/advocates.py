@@ -84,7 +84,7 @@ def list_advocates(actor: User, territory: str | None = None, language: str | No
     if language:
         rows = [a for a in rows if language.lower() in a.languages]
     today = riga_date(now())
-    loads = load_by_advocate(today - dt.timedelta(days=30), today)
+    loads = load_by_advocate(today - dt.timedelta(days=30), today + dt.timedelta(days=1))
     return [to_dict(a, loads.get(a.id, 0)) for a in rows]
 
 
@@ -93,7 +93,7 @@ def get_advocate(actor: User, advocate_id: int) -> dict:
     if advocate.user_id != actor.id:
         _may_read(actor)
     today = riga_date(now())
-    return to_dict(advocate, load_by_advocate(today - dt.timedelta(days=30), today).get(advocate.id, 0))
+    return to_dict(advocate, load_by_advocate(today - dt.timedelta(days=30), today + dt.timedelta(days=1)).get(advocate.id, 0))
 
 
 def create_advocate(actor: User, fields: dict) -> dict:

@@ -103,12 +103,14 @@ def build_problem(day: dt.date, request: dict) -> tuple[dict, dict[str, Advocate
     """The solver input for one request on `day`, and the advocates by solver id (their code)."""
     advocates = list(db.session.scalars(select(Advocate).where(Advocate.active.is_(True)).order_by(Advocate.id).execution_options(populate_existing=True)
     ))
-    load = load_by_advocate(day - dt.timedelta(days=LOAD_WINDOW_DAYS), day)
+    # The rolling load: the 30 days before the date and the assignments already made on it, so
+    # that two requests on one day with equal candidates go to different advocates.
+    load = load_by_advocate(day - dt.timedelta(days=LOAD_WINDOW_DAYS), day + dt.timedelta(days=1))
     today = load_by_advocate(day, day + dt.timedelta(days=1))
     for pending in db.session.new:  # made earlier in this same transaction (not flushed yet)
         if isinstance(pending, AdvocateAssignment) and pending.status == AssignmentStatus.ASSIGNED:
-            counts = today if pending.assigned_on == day else load if day - pending.assigned_on <= dt.timedelta(days=LOAD_WINDOW_DAYS) else {}
-            counts[pending.advocate_id] = counts.get(pending.advocate_id, 0) + 1
+            load[pending.advocate_id] = load.get(pending.advocate_id, 0) + 1
+            today[pending.advocate_id] = today.get(pending.advocate_id, 0) + 1
     lawyers = [
         {
             "id": a.code,
