@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from engine.models import ProcessInstance
+from engine.models import ProcessInstance, User
 from engine.services.projections import ready_manual_tasks
 from engine.services.runner import Failure, Saved, load_workflow, save
 from engine.services.transaction import atomic
@@ -30,7 +30,7 @@ class Change:
     ready_before: set[str] = field(default_factory=set)
     saved: Saved | None = None
 
-    def save(self, failure: Failure | None, completed_by: int | None = None) -> Saved:
+    def save(self, failure: Failure | None, completed_by: User | None = None) -> Saved:
         self.saved = save(
             self.engine, self.instance, self.workflow, self.engine.clock.now(), failure, completed_by, self.ready_before
         )

@@ -10,12 +10,14 @@ from typing import TYPE_CHECKING
 from SpiffWorkflow.bpmn.specs.control import BoundaryEventSplit
 from SpiffWorkflow.exceptions import TaskNotFoundException
 from SpiffWorkflow.util.task import TaskState as SpiffState
-from sqlalchemy import select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import attributes, lazyload
+from sqlalchemy.orm.util import identity_key
 
 from engine import audit, messages
-from engine.models import HumanTask, MessageWait, ProcessInstance, TaskState, Timer, TimerStatus
+from engine.models import HumanTask, MessageWait, ProcessInstance, TaskState, Timer, TimerStatus, User
 from engine.roles import role_for_lane
+from engine.services.writes import close_unloaded, insert_rows, write_versioned
 from engine.timers import timer_due
 
 if TYPE_CHECKING:
@@ -46,13 +48,14 @@ def ready_manual_tasks(workflow) -> set[str]:
 
 
 def project_tasks(
-    engine: Engine, instance: ProcessInstance, workflow, now: datetime, completed_by: int | None,
+    engine: Engine, instance: ProcessInstance, workflow, now: datetime, completed_by: User | None,
     ready_before: set[str] | None,
 ) -> None:
     """`ready_before` is the set of ready manual tasks when the workflow was loaded: the inbox rows
     mirror it (every change projects), so only the difference is written, without reading the
     inbox back. None means "not known": the open rows are read from the table."""
     session = engine.session()
+    ready_now = {str(task.id): task for task in workflow.get_tasks(state=SpiffState.READY, manual=True)}
     with session.no_autoflush:
         if ready_before is None:
             query = (
@@ -60,38 +63,49 @@ def project_tasks(
                 .where(HumanTask.instance_id == instance.id, HumanTask.state == TaskState.READY)
                 .options(lazyload(HumanTask.assignee))
             )
-            open_rows = {row.id: row for row in session.scalars(query)}
-        else:
-            ready_after = ready_manual_tasks(workflow)
-            open_rows = {task_id: None for task_id in ready_before - ready_after}
-            open_rows.update({task_id: True for task_id in ready_before & ready_after})
-    for task in workflow.get_tasks(state=SpiffState.READY, manual=True):
-        task_id = str(task.id)
-        if open_rows.pop(task_id, None) is not None:
-            continue
-        spec = task.task_spec
-        props = (getattr(spec, "extensions", None) or {}).get("properties", {})
-        lane = getattr(spec, "lane", None)
-        session.add(
-            HumanTask(
-                id=task_id, instance_id=instance.id, definition_id=instance.definition_id,
-                process_id=instance.process_id, process_version=instance.process_version,
-                element_id=spec.bpmn_id, name=spec.bpmn_name or spec.bpmn_id, lane=lane, role=role_for_lane(lane),
-                business_key=instance.business_key, form_file=props.get("formJsonSchemaFilename"),
-                ui_form_file=props.get("formUiSchemaFilename"), state=TaskState.READY, created_at=now,
-                due_at=_boundary_due(workflow, task),
-            )
-        )
-    for task_id, row in open_rows.items():
-        if row is None:
-            row = session.get(HumanTask, task_id)  # usually already in the session: no query
-        spiff_task = find_task(workflow, task_id)
-        if spiff_task is not None and spiff_task.state == SpiffState.COMPLETED:
-            row.state = TaskState.COMPLETED
-            row.completed_by = completed_by
-        else:
-            row.state = TaskState.CANCELLED
-        row.completed_at = now
+            ready_before = {row.id for row in session.scalars(query)}
+    new_rows = [
+        _inbox_row(instance, workflow, task_id, task, now) for task_id, task in ready_now.items()
+        if task_id not in ready_before
+    ]
+    if inspect(instance).persistent:
+        insert_rows(session, HumanTask, new_rows)
+    else:
+        session.add_all(HumanTask(**row) for row in new_rows)  # inserted after the new instance
+    for task_id in ready_before - ready_now.keys():
+        _close_inbox_row(session, workflow, task_id, now, completed_by)
+
+
+def _inbox_row(instance: ProcessInstance, workflow, task_id: str, task, now: datetime) -> dict:
+    spec = task.task_spec
+    props = (getattr(spec, "extensions", None) or {}).get("properties", {})
+    lane = getattr(spec, "lane", None)
+    return {
+        "id": task_id, "instance_id": instance.id, "definition_id": instance.definition_id,
+        "process_id": instance.process_id, "process_version": instance.process_version,
+        "element_id": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id, "lane": lane,
+        "role": role_for_lane(lane), "assignee_id": None, "business_key": instance.business_key,
+        "form_file": props.get("formJsonSchemaFilename"), "ui_form_file": props.get("formUiSchemaFilename"),
+        "state": TaskState.READY, "created_at": now, "due_at": _boundary_due(workflow, task),
+        "completed_at": None, "completed_by": None, "lock_version": 1,
+    }
+
+
+def _close_inbox_row(session, workflow, task_id: str, now: datetime, completed_by: User | None) -> None:
+    spiff_task = find_task(workflow, task_id)
+    done = spiff_task is not None and spiff_task.state == SpiffState.COMPLETED
+    values = {"state": TaskState.COMPLETED if done else TaskState.CANCELLED, "completed_at": now}
+    row = session.identity_map.get(identity_key(HumanTask, task_id))
+    if done and completed_by is not None:
+        values["completed_by"] = completed_by.id
+        if row is not None and row.assignee_id is None:
+            values["assignee_id"] = completed_by.id  # whoever completes an unclaimed task holds it
+    if row is None:
+        close_unloaded(session, HumanTask, task_id, {"state": TaskState.READY}, values)
+        return
+    write_versioned(session, row, values)
+    if values.get("assignee_id") is not None:
+        attributes.set_committed_value(row, "assignee", completed_by)
 
 
 def project_timers(engine: Engine, instance: ProcessInstance, workflow, now: datetime) -> None:

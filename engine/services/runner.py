@@ -22,9 +22,11 @@ from engine.models import (
     MessageStatus,
     MessageWait,
     ProcessInstance,
+    User,
 )
 from engine.serialization import dump_state, load_state, to_plain
 from engine.services.projections import find_task, project_tasks, project_timers, project_waits
+from engine.services.writes import write_versioned
 from engine.specs import LoadedDefinition
 
 if TYPE_CHECKING:
@@ -111,25 +113,21 @@ def save(
     workflow: BpmnWorkflow,
     now: datetime,
     failure: Failure | None,
-    completed_by: int | None = None,
+    completed_by: User | None = None,
     ready_before: set[str] | None = None,
 ) -> Saved:
     session = engine.session()
     saved = Saved()
     saved.outbox = _outbox(engine, instance, workflow, now)
-    instance.state = dump_state(workflow)
-    instance.data = workflow_data(workflow)
-    instance.updated_at = now
+    values: dict = {"state": dump_state(workflow), "data": workflow_data(workflow), "updated_at": now}
     if failure is not None:
         _open_incident(engine, instance, failure, now)
-        instance.status = InstanceStatus.ERROR
-        instance.error_message = failure.message
+        values.update(status=InstanceStatus.ERROR, error_message=failure.message)
     elif workflow.completed:
-        instance.status = InstanceStatus.COMPLETED
-        instance.ended_at = now
+        values.update(status=InstanceStatus.COMPLETED, ended_at=now)
     elif instance.status == InstanceStatus.ERROR and not _has_open_incident(engine, instance.id):
-        instance.status = InstanceStatus.RUNNING
-        instance.error_message = None
+        values.update(status=InstanceStatus.RUNNING, error_message=None)
+    write_versioned(session, instance, values)
     definition = engine.specs.get(session, instance.definition_id)
     project_tasks(engine, instance, workflow, now, completed_by, ready_before)
     if definition.has_timers:

@@ -175,9 +175,7 @@ class TaskService:
                 raise Conflict("the task is no longer ready", instance_id=instance.id, task_id=task_id)
             now = self.engine.clock.now()
             spiff_task.set_data(**data)
-            if task.assignee_id is None:
-                task.assignee = actor
-            change.save(runner.run_task(change.workflow, spiff_task), completed_by=actor.id)
+            change.save(runner.run_task(change.workflow, spiff_task), completed_by=actor)
             audit.record(
                 session, now, actor.username, "task_completed", instance_id=instance.id, task_id=task_id,
                 data={"element_id": task.element_id, "data": to_plain(data)},
