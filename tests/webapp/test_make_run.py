@@ -1,0 +1,59 @@
+"""What `make run` does, step by step as the Makefile runs it, then signing in as each demo user."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.support.server import LietaServer
+
+ROOT = Path(__file__).resolve().parents[2]
+DEMO_USERS = [
+    "admin", "process-analyst", "investigator", "prosecutor", "duty-prosecutor", "legal-aid-officer",
+    "advocate", "court-clerk", "judge", "probation-officer", "prison-officer", "compensation-officer", "clerk",
+]
+
+
+def make_run_steps() -> list[list[str]]:
+    """The flask commands of the Makefile's `migrate`, `seed` and `deploy-bundled` targets."""
+    makefile = (ROOT / "Makefile").read_text()
+    steps = []
+    for target in ("migrate", "seed", "deploy-bundled"):
+        recipe = makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0]
+        for line in recipe.splitlines()[1:]:
+            command = line.strip().replace("$(FLASK)", "flask --app webapp").replace("$(MIGRATIONS)", "webapp/migrations")
+            if command.startswith("flask"):
+                steps.append([sys.executable, "-m", *command.split()])
+    return steps
+
+
+@pytest.mark.slow
+def test_make_run_steps_serve_the_bundled_processes_to_the_demo_users(database_url, tmp_path):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LIETA_", "DATABASE_URL"))}
+    env.update(DATABASE_URL=database_url, LIETA_INSTANCE_PATH=str(tmp_path), LIETA_ARGON2_TIME_COST="1",
+               LIETA_ARGON2_MEMORY_KIB="1024", PYTHONPATH=str(ROOT))
+    steps = make_run_steps()
+    assert [s[5:7] for s in steps] == [["db", "upgrade"], ["users", "seed-demo"], ["processes", "deploy"]]
+    for step in steps:
+        done = subprocess.run(step, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
+        assert done.returncode == 0, (step, done.stdout, done.stderr)
+    server = LietaServer(database_url, tmp_path, tmp_path / "server.log")
+    server.start()
+    try:
+        for username in DEMO_USERS:
+            response = requests.post(
+                f"{server.base_url}/api/v1/auth/token", json={"username": username, "password": "demo"}, timeout=10
+            )
+            assert response.status_code == 200, (username, response.text)
+        token = response.json()["access_token"]
+        listed = requests.get(
+            f"{server.base_url}/api/v1/process-definitions", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).json()
+        assert {"legal_aid_appointment", "state_compensation_claim"} <= {d["process_id"] for d in listed}
+        wrong = requests.post(f"{server.base_url}/api/v1/auth/token", json={"username": "admin", "password": "x"}, timeout=10)
+        assert wrong.status_code == 401
+    finally:
+        server.stop()
