@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import or_, select
+from sqlalchemy.orm import lazyload
 
 from engine import audit
 from engine.errors import (
@@ -127,6 +128,7 @@ class TaskService:
             select(HumanTask, ProcessInstance)
             .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
             .where(HumanTask.id == task_id)
+            .options(lazyload(HumanTask.assignee))  # only a claimed task needs its user, later
             .execution_options(populate_existing=True)
         )
         row = self.engine.session().execute(query).first()
