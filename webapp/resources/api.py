@@ -138,7 +138,7 @@ class RosterQuerySchema(Schema):
 class RosterSolveSchema(Schema):
     month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$", error="expected YYYY-MM"))
     regions = fields.List(fields.String(), validate=validate.Length(min=1))
-    time_limit = fields.Float(load_default=30.0, validate=validate.Range(min=0.1, max=120))
+    time_limit = fields.Float(load_default=20.0, validate=validate.Range(min=0.1, max=60))
 
 
 class DutySlotQuerySchema(PeriodQuerySchema):
