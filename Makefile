@@ -34,6 +34,7 @@ migrate: translations
 
 seed: migrate
 	$(FLASK) users seed-demo
+	$(FLASK) resources seed-demo
 
 deploy-bundled: seed
 	$(FLASK) processes deploy bpmn forms
@@ -57,6 +58,7 @@ lint: install
 
 bench: translations
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/timers.py
 	$(BIN)/python bench/sandbox.py
 	$(BIN)/python bench/solvers.py
 

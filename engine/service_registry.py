@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,6 +19,20 @@ from typing import Any
 from engine.errors import EngineError
 
 Handler = Callable[[dict[str, Any], dict[str, Any]], Any]
+
+
+@dataclass(frozen=True)
+class ServiceCall:
+    """Where the running handler was called from; read it with `current_call.get()`."""
+
+    operation: str
+    instance_id: str | None
+    task_id: str
+    element_id: str | None
+
+
+current_call: ContextVar[ServiceCall | None] = ContextVar("lieta_service_call", default=None)
+INSTANCE_ATTRIBUTE = "lieta_instance_id"  # set on every workflow the engine loads or creates
 
 
 class ServiceTaskError(EngineError):
@@ -81,6 +96,8 @@ class ServiceRegistry:
                 operation=operation_name, element_id=element, task_id=str(task.id),
             )
         params = {name: spec.get("value") for name, spec in operation_params.items()}
+        instance_id = getattr(task.workflow.top_workflow, INSTANCE_ATTRIBUTE, None)
+        token = current_call.set(ServiceCall(operation_name, instance_id, str(task.id), element))
         try:
             result = operation.handler(params, dict(task.data))
         except EngineError as err:
@@ -92,6 +109,8 @@ class ServiceRegistry:
                 f"{operation_name} failed: {type(err).__name__}: {err}",
                 operation=operation_name, element_id=element, task_id=str(task.id),
             ) from err
+        finally:
+            current_call.reset(token)
         try:
             return json.dumps(result)
         except (TypeError, ValueError) as err:

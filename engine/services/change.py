@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from engine.models import ProcessInstance, User
+from engine.service_registry import INSTANCE_ATTRIBUTE
 from engine.services.projections import ready_manual_tasks
 from engine.services.runner import Failure, Saved, load_workflow, save
 from engine.services.transaction import atomic
@@ -46,6 +47,8 @@ class Unit:
     def change(self, instance: ProcessInstance, workflow=None) -> Change:
         """`workflow` is given for a new instance (nothing projected yet); else it is loaded."""
         ready_before: set[str] = set()
+        if workflow is not None:
+            setattr(workflow, INSTANCE_ATTRIBUTE, instance.id)
         if workflow is None:
             workflow, _definition = load_workflow(self.engine, instance)
             ready_before = ready_manual_tasks(workflow)

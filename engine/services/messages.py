@@ -149,9 +149,9 @@ class MessageService:
         for definition_row in self._latest_definitions_starting_with(row.name):
             definition = self.engine.specs.get(self.engine.session(), definition_row.id)
             workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.engine.script_engine)
-            workflow.do_engine_steps()
             instance = self.engine.instances.new_row(definition, None, None, row.correlation.get("business_key"))
             change = unit.change(instance, workflow)
+            workflow.do_engine_steps()
             for wait in messages.waits(workflow):
                 if wait.name == row.name:
                     messages.deliver(wait.task, row.payload, row.correlation)

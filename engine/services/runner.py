@@ -25,6 +25,7 @@ from engine.models import (
     User,
 )
 from engine.serialization import dump_state, load_state, to_plain
+from engine.service_registry import INSTANCE_ATTRIBUTE
 from engine.services.projections import find_task, project_tasks, project_timers, project_waits
 from engine.services.writes import write_versioned
 from engine.specs import LoadedDefinition
@@ -58,6 +59,7 @@ def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkfl
     if workflow is None:
         workflow = load_state(instance.state, definition.spec, definition.subprocess_specs)
         workflow.script_engine = engine.script_engine
+        setattr(workflow, INSTANCE_ATTRIBUTE, instance.id)
     return workflow, definition
 
 

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import logging
+import random
 from typing import TYPE_CHECKING
 
 from SpiffWorkflow.util.task import TaskState as SpiffState
@@ -10,6 +11,7 @@ from engine.errors import Conflict
 from engine.models import InstanceStatus, ProcessInstance, Timer, TimerStatus
 from engine.services.change import unit_of_work
 from engine.services.runner import advance, find_task
+from engine.timers import timer_due
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
@@ -41,6 +43,9 @@ class TimerService:
             candidates = self.due(min(batch, limit - fired) if limit is not None else batch)
             if not candidates:
                 break
+            # Several schedulers read the same due list; each walks it in its own order so they
+            # spend their time firing different timers rather than skipping each other's locks.
+            random.shuffle(candidates)
             fired_now = sum(1 for timer_id in candidates if self.fire(timer_id))
             fired += fired_now
             if fired_now == 0:
@@ -64,9 +69,10 @@ class TimerService:
                     return False
                 change = unit.change(instance)
                 task = find_task(change.workflow, timer.task_id)
-                if task is None or task.state != SpiffState.WAITING:
+                if task is None or task.state != SpiffState.WAITING or timer_due(task) != timer.due_at:
                     # Fired by another process between our read of the row and of the instance
-                    # (SQLite has no row locks to stop that read): nothing left to do.
+                    # (SQLite has no row locks to stop that read); a cycle timer stays waiting
+                    # but has moved on to its next due time. Nothing left to do.
                     return False
                 change.workflow.refresh_timers()
                 change.save(advance(change.workflow))

@@ -169,3 +169,15 @@ def test_cli_lists_and_retries_incidents(api, registry):
     assert retried.exit_code == 0 and "resolved" in retried.output
     again = runner.invoke(args=["incidents", "retry", incident_id])
     assert again.exit_code == 2 and "already resolved" in again.output
+
+
+def test_a_handler_knows_which_instance_and_task_called_it(api):
+    from engine.service_registry import current_call
+
+    seen = []
+    api.engine().operations.register("lookup_person", lambda params, data: seen.append(current_call.get()) or {})
+    assert api.deploy({"r.bpmn": registry_process()}).status_code == 201
+    instance_id = api.start("checks_registry", data={"personal_code": "8"}).json["id"]
+    [call] = seen
+    assert call.instance_id == instance_id and call.element_id == "lookup" and call.operation == "lookup_person"
+    assert current_call.get() is None

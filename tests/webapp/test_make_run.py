@@ -36,7 +36,9 @@ def test_make_run_steps_serve_the_bundled_processes_to_the_demo_users(database_u
     env.update(DATABASE_URL=database_url, LIETA_INSTANCE_PATH=str(tmp_path), LIETA_ARGON2_TIME_COST="1",
                LIETA_ARGON2_MEMORY_KIB="1024", PYTHONPATH=str(ROOT))
     steps = make_run_steps()
-    assert [s[5:7] for s in steps] == [["db", "upgrade"], ["users", "seed-demo"], ["processes", "deploy"]]
+    assert [s[5:7] for s in steps] == [
+        ["db", "upgrade"], ["users", "seed-demo"], ["resources", "seed-demo"], ["processes", "deploy"],
+    ]
     for step in steps:
         done = subprocess.run(step, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)
         assert done.returncode == 0, (step, done.stdout, done.stderr)
@@ -48,11 +50,17 @@ def test_make_run_steps_serve_the_bundled_processes_to_the_demo_users(database_u
                 f"{server.base_url}/api/v1/auth/token", json={"username": username, "password": "demo"}, timeout=10
             )
             assert response.status_code == 200, (username, response.text)
-        token = response.json()["access_token"]
+            if username == "admin":
+                token = response.json()["access_token"]
         listed = requests.get(
             f"{server.base_url}/api/v1/process-definitions", headers={"Authorization": f"Bearer {token}"}, timeout=10
         ).json()
         assert {"legal_aid_appointment", "state_compensation_claim"} <= {d["process_id"] for d in listed}
+        advocates = requests.get(
+            f"{server.base_url}/api/v1/advocates", headers={"Authorization": f"Bearer {token}"}, timeout=10
+        ).json()
+        assert len(advocates) >= 50
+        assert {"Rīga", "Kurzeme", "Zemgale", "Vidzeme", "Latgale"} <= {t for a in advocates for t in a["territories"]}
         wrong = requests.post(f"{server.base_url}/api/v1/auth/token", json={"username": "admin", "password": "x"}, timeout=10)
         assert wrong.status_code == 401
     finally:

@@ -25,11 +25,6 @@ def init_app(app: Flask) -> None:
         assignment.OPERATION, partial(assignment.assign, engine), max_attempts=3, backoff=timedelta(minutes=5),
         description="Choose a state-ensured defence lawyer with the legal-aid solver and record the assignment",
     )
-    script_engine = engine.script_engine
-    if getattr(script_engine, "service_caller", None) is not None and not getattr(
-        script_engine.service_caller, "_lieta_tracked", False
-    ):
-        script_engine.service_caller = assignment.track_service_task(script_engine.service_caller)
     api = app.extensions["lieta_api"]
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)

@@ -8,7 +8,6 @@ back) with the instance. It never commits.
 
 from __future__ import annotations
 
-import contextvars
 import datetime as dt
 import uuid
 from typing import Any
@@ -17,7 +16,7 @@ from sqlalchemy import select
 
 from engine import audit
 from engine.errors import EngineError, InvalidInput
-from engine.models import ProcessInstance
+from engine.service_registry import current_call
 from webapp.extensions import db
 from webapp.resources.advocates import is_available, load_by_advocate
 from webapp.resources.common import TERRITORIES, riga_date, territory_name
@@ -27,27 +26,9 @@ OPERATION = "assign_defence_lawyer"
 TIME_LIMIT_SECONDS = 10.0
 LOAD_WINDOW_DAYS = 30
 
-# The SpiffWorkflow task whose service call is running (set by `track_service_task`), so the
-# audit row can name the task; the engine's handler signature carries only (params, task_data).
-current_service_task: contextvars.ContextVar = contextvars.ContextVar("lieta_current_service_task", default=None)
-
 
 class NoAdvocateAvailable(EngineError):
     """Nobody may take the request; the message says which rule left nobody."""
-
-
-def track_service_task(service_caller):
-    """Wrap the script engine's service caller so handlers can see which task is running."""
-
-    def call(task, operation_name, operation_params):
-        token = current_service_task.set(task)
-        try:
-            return service_caller(task, operation_name, operation_params)
-        finally:
-            current_service_task.reset(token)
-
-    call._lieta_tracked = True
-    return call
 
 
 def _value(params: dict, data: dict, *names: str, default: Any = None) -> Any:
@@ -160,9 +141,9 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
     explanation = [chosen.explanation]
     if declined:
         explanation.append(f"left out as having declined: {', '.join(declined)}")
-    task = current_service_task.get()
-    task_id = str(task.id) if task is not None else None
-    instance_id = _running_instance_id(session)
+    call = current_call.get()
+    task_id = call.task_id if call is not None else None
+    instance_id = call.instance_id if call is not None else None
     _mark_declined(session, request["case_id"], declined)
     row = AdvocateAssignment(
         id=str(uuid.uuid4()), advocate_id=advocate.id, case_id=request["case_id"], assigned_on=day, assigned_at=moment,
@@ -202,13 +183,6 @@ def _mark_declined(session, case_id: str, declined_codes: list[str]) -> None:
     )
     for row in rows:
         row.status = AssignmentStatus.DECLINED
-
-
-def _running_instance_id(session) -> str | None:
-    """The instance whose task is running: the only process instance the session holds. (The
-    engine does not tell handlers; when the session holds several, the audit row goes without.)"""
-    instances = {id(obj): obj for obj in (*session.new, *session.identity_map.values()) if isinstance(obj, ProcessInstance)}
-    return next(iter(instances.values())).id if len(instances) == 1 else None
 
 
 def _username(session, user_id: int) -> str | None:
