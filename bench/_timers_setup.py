@@ -18,7 +18,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.exc import OperationalError
 
 REPO = Path(__file__).resolve().parent.parent
 PG_ADMIN_URL = os.environ.get("LIETA_BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -54,15 +53,9 @@ def _admin():
 
 def postgres_unreachable() -> str | None:
     """None when the server answers, else one line saying why not."""
-    admin = _admin()
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        return None
-    except OperationalError as err:
-        return str(err.orig).strip().splitlines()[0] if err.orig else str(err)
-    finally:
-        admin.dispose()
+    from _engine_db import postgres_reachable
+
+    return postgres_reachable()
 
 
 def database_url(name: str) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.models import Incident, IncidentStatus, ProcessInstance, User
-from engine.services.change import unit_of_work
+from engine.services.change import Unit, unit_of_work
 from engine.services.runner import advance, find_task, run_task
 
 if TYPE_CHECKING:
@@ -48,11 +48,8 @@ class IncidentService:
         incident = self._open(actor, incident_id)
         now = self.engine.clock.now()
         with unit_of_work(self.engine, "the incident could not be retried", instance_id=incident.instance_id) as unit:
-            instance = session.get(ProcessInstance, incident.instance_id, populate_existing=True)
-            change = unit.change(instance)
-            task = find_task(change.workflow, incident.task_id) if incident.task_id else None
-            if task is None or task.state != SpiffState.ERROR:
-                raise Conflict("the failed task is no longer waiting for a retry", instance_id=instance.id)
+            change, task = self._failed_task(unit, incident)
+            instance = change.instance
             self._resolve(incident, "retried", who, now)
             failure = run_task(change.workflow, task)
             if failure is not None and failure.task_id == incident.task_id:
@@ -71,11 +68,8 @@ class IncidentService:
         incident = self._open(actor, incident_id)
         now = self.engine.clock.now()
         with unit_of_work(self.engine, "the incident could not be skipped", instance_id=incident.instance_id) as unit:
-            instance = session.get(ProcessInstance, incident.instance_id, populate_existing=True)
-            change = unit.change(instance)
-            task = find_task(change.workflow, incident.task_id) if incident.task_id else None
-            if task is None or task.state != SpiffState.ERROR:
-                raise Conflict("the failed task is no longer waiting", instance_id=instance.id)
+            change, task = self._failed_task(unit, incident)
+            instance = change.instance
             self._resolve(incident, "skipped", actor.username, now)
             task.complete()
             change.save(advance(change.workflow))
@@ -101,6 +95,15 @@ class IncidentService:
             except Conflict as err:
                 log.info("automatic retry of incident %s deferred: %s", incident_id, err)
         return attempted
+
+    def _failed_task(self, unit: Unit, incident: Incident):
+        """The instance's change and its task still in ERROR, or a Conflict."""
+        instance = self.engine.session().get(ProcessInstance, incident.instance_id, populate_existing=True)
+        change = unit.change(instance)
+        task = find_task(change.workflow, incident.task_id) if incident.task_id else None
+        if task is None or task.state != SpiffState.ERROR:
+            raise Conflict("the failed task is no longer waiting for a retry or skip", instance_id=instance.id)
+        return change, task
 
     @staticmethod
     def _resolve(incident: Incident, resolution: str, who: str, now) -> None:
