@@ -58,7 +58,7 @@ class ClockedCycle(CycleTimerEventDefinition):
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
-            cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(expression)
+            cycles, start, duration = _recurring(expression, _now(my_task))
             event_value = {"cycles": cycles, "next": start.isoformat(), "duration": duration.total_seconds()}
         ready = False
         if event_value["cycles"] != 0:
@@ -72,6 +72,19 @@ class ClockedCycle(CycleTimerEventDefinition):
             my_task.internal_data["event_fired"] = True
         my_task._set_internal_data(event_value=event_value)
         return ready
+
+
+def _recurring(expression: str, now: datetime) -> tuple[int, datetime, timedelta]:
+    """`R2/PT1H` starts one interval from now by the engine's clock (SpiffWorkflow uses the wall
+    clock for this form); forms with an explicit start or end are SpiffWorkflow's to parse."""
+    components = expression.upper().replace("--", "/").strip("R").split("/")
+    if len(components) == 2 and components[1].startswith("P"):
+        cycles = int(components[0]) if components[0] else -1
+        duration = TimerEventDefinition.get_timedelta_from_start(
+            TimerEventDefinition.parse_iso_duration(components[1]), now
+        )
+        return cycles, now + duration, duration
+    return TimerEventDefinition.parse_iso_recurring_interval(expression)
 
 
 SWAPS = {

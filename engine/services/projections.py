@@ -119,7 +119,9 @@ def project_timers(engine: Engine, instance: ProcessInstance, workflow, now: dat
             continue
         row = pending.pop(str(task.id), None)
         if row is not None:
-            row.due_at = due  # a cycle timer moves on to its next occurrence
+            if row.due_at != due:  # a cycle timer fired and moved on to its next occurrence
+                _audit_fired(session, instance, row, now)
+                row.due_at = due
             continue
         session.add(
             Timer(
@@ -129,14 +131,21 @@ def project_timers(engine: Engine, instance: ProcessInstance, workflow, now: dat
         )
     for task_id, row in pending.items():
         spiff_task = find_task(workflow, task_id)
-        fired = spiff_task is not None and spiff_task.state in (SpiffState.COMPLETED, SpiffState.READY)
+        # Fired: its event ran, or (a cycle timer with no occurrences left) its last one fell due.
+        fired = spiff_task is not None and spiff_task.state != SpiffState.CANCELLED and (
+            spiff_task.state in (SpiffState.COMPLETED, SpiffState.READY) or row.due_at <= now
+        )
         row.status = TimerStatus.FIRED if fired else TimerStatus.CANCELLED
         row.fired_at = now if fired else None
         if fired:
-            audit.record(
-                session, now, "system", "timer_fired", instance_id=instance.id, task_id=task_id,
-                data={"element_id": row.element_id, "due_at": row.due_at.isoformat()},
-            )
+            _audit_fired(session, instance, row, now)
+
+
+def _audit_fired(session, instance: ProcessInstance, row: Timer, now: datetime) -> None:
+    audit.record(
+        session, now, "system", "timer_fired", instance_id=instance.id, task_id=row.task_id,
+        data={"element_id": row.element_id, "due_at": row.due_at.isoformat()},
+    )
 
 
 def project_waits(engine: Engine, instance: ProcessInstance, workflow, now: datetime) -> list[MessageWait]:

@@ -178,3 +178,31 @@ def test_overdue_timers_fire_when_the_scheduler_starts(api, clock, database_url,
     finally:
         app.extensions["lieta_scheduler"].shutdown(wait=True)
     assert [t["element_id"] for t in api.ready_tasks(instance_id)] == ["after"]
+
+
+def test_a_repeating_reminder_fires_on_each_cycle_without_interrupting(api, clock):
+    from engine.models import Timer
+
+    p = ProcessBuilder("reminds")
+    p.start()
+    p.user_task("decide", "Decide on the complaint", lane="Clerk")
+    p.boundary_timer("remind", "decide", '"R2/PT1H"', kind="timeCycle", interrupting=False)
+    p.user_task("reminder", "Reminder: the complaint is waiting", lane="Clerk")
+    p.end("done")
+    p.end("reminded")
+    p.chain("start", "decide", "done")
+    p.chain("remind", "reminder", "reminded")
+    assert api.deploy({"r.bpmn": p.xml()}).status_code == 201
+    instance_id = api.start("reminds").json["id"]
+    assert fire(api) == 0
+    for hour in (1, 2):
+        clock.advance(timedelta(hours=1, seconds=1))
+        assert fire(api) == 1
+        assert sorted(t["element_id"] for t in api.ready_tasks(instance_id)) == ["decide"] + ["reminder"] * hour
+    clock.advance(timedelta(hours=5))
+    assert fire(api) == 0
+    events = [h["event"] for h in api.get(f"/api/v1/process-instances/{instance_id}/history").json]
+    assert events.count("timer_fired") == 2
+    decide = next(t for t in api.ready_tasks(instance_id) if t["element_id"] == "decide")
+    assert api.complete(decide["id"]).status_code == 200
+    assert {t.status for t in rows(api, Timer, instance_id=instance_id)} <= {"fired", "cancelled"}
