@@ -21,9 +21,11 @@ NS = {
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
 PROCESSES = ["legal_aid_appointment", "state_compensation_claim"]
-FLOW_NODES = ("startEvent", "endEvent", "userTask", "scriptTask", "exclusiveGateway", "parallelGateway")
+FLOW_NODES = (
+    "startEvent", "endEvent", "userTask", "scriptTask", "serviceTask", "exclusiveGateway", "parallelGateway",
+)
 NOT_YET_SUPPORTED = (
-    "timerEventDefinition", "messageEventDefinition", "serviceTask", "callActivity", "businessRuleTask",
+    "timerEventDefinition", "messageEventDefinition", "callActivity", "businessRuleTask",
     "sendTask", "receiveTask", "boundaryEvent", "intermediateCatchEvent", "intermediateThrowEvent",
 )
 
@@ -133,3 +135,15 @@ def test_every_form_file_is_used():
                 referenced.add(prop.get("value"))
     on_disk = {p.name for p in (REPO / "forms").glob("*.json") if p.name.startswith(tuple(PROCESSES))}
     assert on_disk == referenced
+
+
+@pytest.mark.parametrize("process_id", PROCESSES)
+def test_service_tasks_name_registered_operations(app, process_id):
+    """A service task whose operation the app does not register would only fail when reached."""
+    registered = app.extensions["lieta_engine"].operations.names()
+    for task in _model(process_id).iterfind(".//bpmn:serviceTask", NS):
+        operator = task.find("bpmn:extensionElements/spiffworkflow:serviceTaskOperator", NS)
+        assert operator is not None, task.get("id")
+        assert operator.get("id") in registered, (task.get("id"), operator.get("id"), registered)
+        assert operator.get("resultVariable"), task.get("id")
+        assert task.find("bpmn:documentation", NS) is not None, task.get("id")

@@ -1,4 +1,7 @@
-"""`bpmn/legal_aid_appointment.bpmn` through the HTTP API: every branch, as the users of each lane."""
+"""`bpmn/legal_aid_appointment.bpmn` through the HTTP API: every branch, as the users of each lane.
+
+The advocate is chosen by the `assign_defence_lawyer` service task from the advocates' register,
+so every case here runs against advocates created through the real API (or the demo seed CLI)."""
 
 from __future__ import annotations
 
@@ -23,26 +26,49 @@ REQUEST = {
     "request_reason": "The suspect asks for a defence lawyer before the next questioning.",
 }
 GROUNDS_MET = {"grounds_met": True, "legal_basis": "KPL s.83(1)"}
-ADVOCATES = {
-    "advocate_a": "A. Kalniņa",
-    "advocate_b": "B. Liepa",
-    "advocate_c": "C. Ozols",
+CONFIRM = {"proposal_decision": "confirm"}
+REJECT = {
+    "proposal_decision": "reject", "rejection_reason": "conflict_of_interest",
+    "rejection_explanation": "Defends the co-accused in case 11816001200.",
 }
 ACCEPT = {"advocate_response": "accept", "no_conflict_of_interest": True}
 RECORD = {"appointment_number": "JPA-2027/15", "appointed_on": "2027-01-04", "register_entry": "VNJPR-77"}
 INFORM = {"person_informed_at": "2027-01-04T12:00:00+02:00", "informed_how": "in_person"}
+
+# The register: (code, name, territories, languages, juvenile, office location (km from Rīga), user).
+# For a Rīga request (made from the court's seat, 0/0) the equally loaded candidates rank by distance.
+ADVOCATES = [
+    ("adv-riga-a", "A. Kalniņa", ["Rīga"], ["lv"], False, [0, 0], "advocate_a"),
+    ("adv-riga-b", "B. Liepa", ["Rīga"], ["lv", "ru"], False, [4, 0], "advocate_b"),
+    ("adv-riga-c", "C. Ozols", ["riga"], ["en", "lv"], True, [8, 0], "advocate_c"),
+    ("adv-kurz", "D. Kļaviņa", ["Kurzeme"], ["lv", "ru"], True, [-188, -49], None),
+]
+NAMES = {code: name for code, name, *_ in ADVOCATES}
+USER_OF = {code: user for code, *_, user in ADVOCATES}
 
 
 def decline(reason: str = "unavailable") -> dict:
     return {"advocate_response": "decline", "decline_reason": reason, "decline_explanation": "In court all week."}
 
 
-def select(username: str) -> dict:
-    return {"advocate_id": username, "advocate_name": ADVOCATES[username]}
+def add_advocate(api, code, name, territories, languages, juvenile=False, location=(0, 0), user=None) -> int:
+    body = {"code": code, "full_name": name, "territories": territories, "languages": languages,
+            "juvenile": juvenile, "daily_capacity": 3, "office_location": list(location)}
+    if user:
+        body["user"] = user
+    response = api.post("/api/v1/advocates", json=body)
+    assert response.status_code == 201, response.json
+    return response.json["id"]
 
 
 @pytest.fixture
-def case(start):
+def advocates(api) -> dict[str, int]:
+    """The register, created by an admin through the advocates API; record ids by code."""
+    return {code: add_advocate(api, code, *rest) for code, *rest in ADVOCATES}
+
+
+@pytest.fixture
+def case(start, advocates):
     return start(PROCESS, as_user="investigator")
 
 
@@ -50,14 +76,31 @@ def to_grounds(case, **request) -> None:
     case.do("register_request", {**REQUEST, **request}, as_user="investigator")
 
 
-def to_selection(case) -> None:
-    to_grounds(case)
+def to_proposal(case, **request) -> None:
+    to_grounds(case, **request)
     case.do("assess_grounds", GROUNDS_MET, as_user="officer")
 
 
-def to_response(case, advocate: str = "advocate_a") -> None:
-    to_selection(case)
-    case.do("select_advocate", select(advocate), as_user="officer")
+def to_response(case, **request) -> None:
+    to_proposal(case, **request)
+    case.do("confirm_advocate", CONFIRM, as_user="officer")
+
+
+def finish(case) -> dict:
+    """Accept as the proposed advocate's user, then record and inform; the completed instance."""
+    data = case.data
+    case.do("advocate_response", ACCEPT, as_user=data["advocate_username"] or "advocate_a")
+    assert case.ready_elements() == ["inform_person", "record_appointment"]
+    case.do("record_appointment", RECORD, as_user="officer")
+    case.do("inform_person", INFORM, as_user="investigator")
+    instance = case.instance()
+    assert instance["status"] == "completed", instance
+    return instance
+
+
+def assigned_history(case) -> list[dict]:
+    history = case.api.get(f"/api/v1/process-instances/{case.id}/history").json
+    return [entry for entry in history if entry["event"] == "defence_lawyer_assigned"]
 
 
 # --- urgency ---------------------------------------------------------------------------------
@@ -117,7 +160,7 @@ def test_mandatory_defence_flag(case, request_fields, mandatory):
 # --- grounds not met -------------------------------------------------------------------------
 
 
-def test_grounds_not_met_ends_with_the_refusal_reason(case):
+def test_grounds_not_met_ends_with_the_refusal_reason(case, api, advocates):
     to_grounds(case)
     reason = "The person has chosen a defence lawyer of their own (contract of 2 January 2027)."
     case.do("assess_grounds", {"grounds_met": False, "legal_basis": "KPL s.84", "refusal_reason": reason},
@@ -127,46 +170,165 @@ def test_grounds_not_met_ends_with_the_refusal_reason(case):
     assert instance["ready_tasks"] == []
     assert instance["data"]["grounds_met"] is False
     assert instance["data"]["refusal_reason"] == reason
-    assert "advocate_id" not in instance["data"]
+    # Nobody was assigned: no proposal in the case, no assignment in the register, nothing audited.
+    assert not {"advocate_id", "assignment"} & set(instance["data"])
+    assert assigned_history(case) == []
+    for record_id in advocates.values():
+        assert api.get(f"/api/v1/advocates/{record_id}/assignments").json == []
 
 
-# --- selection, declines, acceptance ---------------------------------------------------------
+# --- the automatic assignment ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("request_fields", "expected"),
+    [
+        pytest.param({}, "adv-riga-a", id="nearest of the equally loaded"),
+        pytest.param({"language": "ru"}, "adv-riga-b", id="language"),
+        pytest.param({"language": "en", "interpreter_needed": True}, "adv-riga-c", id="language en"),
+        pytest.param({"person_is_minor": True, "defence_grounds": ["mandatory_minor"]}, "adv-riga-c",
+                     id="minor: competent for minors"),
+        pytest.param({"court_territory": "kurzeme"}, "adv-kurz", id="territory"),
+        pytest.param({"court_territory": "kurzeme", "language": "ru", "person_is_minor": True,
+                      "detained": True, "detained_at": "2027-01-04T07:30:00Z"}, "adv-kurz", id="urgent minor"),
+    ],
+)
+def test_the_advocate_is_chosen_by_territory_language_and_minor(case, api, advocates, request_fields, expected):
+    to_proposal(case, **request_fields)
+    request = {**REQUEST, **request_fields}
+    assert case.ready_elements() == ["confirm_advocate"]
+    data = case.data
+    assignment = data["assignment"]
+    assert assignment["advocate_id"] == expected
+    assert assignment["advocate_record_id"] == advocates[expected]
+    assert assignment["status"] == "optimal"
+    # Copied into the case data for the officer, the advocate and the register.
+    assert data["advocate_id"] == expected
+    assert data["advocate_name"] == NAMES[expected]
+    assert data["advocate_username"] == USER_OF[expected]
+    assert data["assignment_explanation"] == assignment["explanation"]
+    assert data["assignment_explanation"][0].startswith(f"{expected} (")
+
+    # The register agrees that the chosen advocate fits the request.
+    advocate = api.get(f"/api/v1/advocates/{assignment['advocate_record_id']}", as_user="officer").json
+    assert advocate["code"] == expected
+    territory = {"riga": "Rīga", "kurzeme": "Kurzeme"}[request["court_territory"]]
+    assert territory in advocate["territories"]
+    assert request["language"] in advocate["languages"]
+    if request["person_is_minor"]:
+        assert advocate["juvenile"] is True
+    assert advocate["load_30d"] == 1
+
+    # The assignment is in the register, for this instance, with what the request said.
+    [row] = api.get(f"/api/v1/advocates/{advocates[expected]}/assignments", as_user="officer").json
+    assert row["case_id"] == REQUEST["case_number"] and row["process_instance_id"] == case.id
+    assert row["status"] == "assigned" and row["assigned_on"] == "2027-01-04"
+    assert (row["territory"], row["language"], row["juvenile"]) == (
+        territory, request["language"], request["person_is_minor"])
+    assert row["urgent"] is data["urgent"]
+    assert row["explanation"] == data["assignment_explanation"]
+
+
+def test_the_demo_register_seeded_by_the_cli_serves_the_process(start, api):
+    result = api.app.test_cli_runner().invoke(args=["resources", "seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert "60 advocates" in result.output
+    case = start(PROCESS, as_user="investigator")
+    to_proposal(case, court_territory="latgale", language="ru", person_is_minor=True,
+                defence_grounds=["mandatory_minor"])
+    data = case.data
+    advocate = api.get(f"/api/v1/advocates/{data['assignment']['advocate_record_id']}", as_user="officer").json
+    assert advocate["code"] == data["advocate_id"] and advocate["full_name"] == data["advocate_name"]
+    assert "Latgale" in advocate["territories"]
+    assert "ru" in advocate["languages"]
+    assert advocate["juvenile"] is True
+    assert all(not (leave["start_date"] <= "2027-01-04" <= leave["end_date"]) for leave in advocate["leaves"])
+    case.do("confirm_advocate", CONFIRM, as_user="officer")
+    finish(case)
+
+
+def test_the_assignment_is_audited_with_its_explanation(case):
+    to_proposal(case)
+    [entry] = assigned_history(case)
+    data = case.data
+    assert entry["actor"] == "system" and entry["task_id"]
+    assert entry["data"]["advocate_id"] == data["advocate_id"] == "adv-riga-a"
+    assert entry["data"]["advocate_name"] == data["advocate_name"]
+    assert entry["data"]["case_id"] == REQUEST["case_number"]
+    assert entry["data"]["assignment_id"] == data["assignment"]["assignment_id"]
+    assert entry["data"]["explanation"] == data["assignment_explanation"]
+    assert entry["data"]["request"]["territory"] == "Rīga"
+    assert entry["data"]["request"]["excluded_lawyers"] == []
+
+
+# --- confirmation, declines, acceptance ------------------------------------------------------
 
 
 @pytest.mark.parametrize("declines", [0, 1, 2])
-def test_declined_advocates_accumulate_until_one_accepts(case, declines):
-    to_selection(case)
-    order = list(ADVOCATES)
-    for username in order[:declines]:
-        case.do("select_advocate", select(username), as_user="officer")
-        case.do("advocate_response", decline(), as_user=username)
-        assert case.ready_elements() == ["select_advocate"]
+def test_each_decline_brings_a_different_advocate_until_one_accepts(case, api, advocates, declines):
+    to_proposal(case)
+    order = ["adv-riga-a", "adv-riga-b", "adv-riga-c"]  # nearest first, each decline leaves one out
+    for code in order[:declines]:
+        assert case.data["advocate_id"] == code
+        case.do("confirm_advocate", CONFIRM, as_user="officer")
+        case.do("advocate_response", decline(), as_user=USER_OF[code])
+        # Straight back to the automatic assignment: the next proposal waits for the officer.
+        assert case.ready_elements() == ["confirm_advocate"]
     chosen = order[declines]
-    case.do("select_advocate", select(chosen), as_user="officer")
-    case.do("advocate_response", ACCEPT, as_user=chosen)
+    data = case.data
+    assert data["advocate_id"] == chosen
+    assert "proposal_decision" not in data and "advocate_response" not in data  # clean forms
+    case.do("confirm_advocate", CONFIRM, as_user="officer")
+    instance = finish(case)
 
-    # Recording and informing run in parallel, in two lanes.
-    assert case.ready_elements() == ["inform_person", "record_appointment"]
-    case.do("record_appointment", RECORD, as_user="officer")
-    assert case.ready_elements() == ["inform_person"]
-    case.do("inform_person", INFORM, as_user="investigator")
-
-    instance = case.instance()
-    assert instance["status"] == "completed"
     data = instance["data"]
     assert data["advocate_id"] == chosen
+    assert data["advocate_name"] == NAMES[chosen]
     assert data["advocate_response"] == "accept"
     assert data["no_conflict_of_interest"] is True
     assert data["declined_advocate_ids"] == order[:declines]
     assert data["declined_advocates"] == [
-        {"advocate_id": u, "advocate_name": ADVOCATES[u], "reason": "unavailable", "explanation": "In court all week."}
-        for u in order[:declines]
+        {"advocate_id": code, "advocate_name": NAMES[code], "declined_by": "advocate", "reason": "unavailable",
+         "explanation": "In court all week."}
+        for code in order[:declines]
     ]
     # Both parallel branches' data reached the end.
     assert data["register_entry"] == "VNJPR-77"
     assert data["informed_how"] == "in_person"
     # The last decline's answer does not linger next to the acceptance.
     assert "decline_reason" not in data
+
+    # One audited assignment per proposal; declined advocates were never proposed again.
+    proposed = [entry["data"]["advocate_id"] for entry in assigned_history(case)]
+    assert proposed == order[: declines + 1]
+    if declines:
+        expected = f"left out as having declined: {', '.join(order[:declines])}"
+        assert data["assignment_explanation"][-1] == expected
+    # The register: declined assignments no longer count, the accepted one does.
+    for code in order[: declines + 1]:
+        [row] = api.get(f"/api/v1/advocates/{advocates[code]}/assignments").json
+        assert row["status"] == ("assigned" if code == chosen else "declined"), code
+
+
+def test_the_officer_rejects_a_proposal_and_the_next_advocate_is_chosen(case):
+    to_proposal(case)
+    assert case.data["advocate_id"] == "adv-riga-a"
+    case.do("confirm_advocate", REJECT, as_user="officer")
+    assert case.ready_elements() == ["confirm_advocate"]
+    data = case.data
+    assert data["advocate_id"] == "adv-riga-b"
+    assert data["declined_advocates"] == [{
+        "advocate_id": "adv-riga-a", "advocate_name": NAMES["adv-riga-a"], "declined_by": "legal_aid_officer",
+        "reason": "conflict_of_interest", "explanation": REJECT["rejection_explanation"],
+    }]
+    assert not {"proposal_decision", "rejection_reason", "rejection_explanation"} & set(data)
+    case.do("confirm_advocate", CONFIRM, as_user="officer")
+    # A rejected and a declined advocate are both left out of later proposals.
+    case.do("advocate_response", decline("conflict_of_interest"), as_user="advocate_b")
+    assert case.data["advocate_id"] == "adv-riga-c"
+    assert case.data["declined_advocate_ids"] == ["adv-riga-a", "adv-riga-b"]
+    case.do("confirm_advocate", CONFIRM, as_user="officer")
+    assert finish(case)["data"]["advocate_id"] == "adv-riga-c"
 
 
 @pytest.mark.parametrize("first", ["record_appointment", "inform_person"])
@@ -181,23 +343,58 @@ def test_parallel_branches_complete_in_either_order(case, first):
     assert case.instance()["status"] == "completed"
 
 
-def test_an_advocate_who_declined_cannot_be_selected_again(case):
-    to_response(case, "advocate_a")
-    case.do("advocate_response", decline("conflict_of_interest"), as_user="advocate_a")
-    case.do("select_advocate", select("advocate_a"), as_user="officer")
+# --- nobody eligible: an incident an admin resolves ------------------------------------------
 
-    # Sent back to the selection, with the reason.
-    assert case.ready_elements() == ["select_advocate"]
-    data = case.data
-    assert data["selection_repeats_decline"] is True
-    assert "already declined" in data["selection_warning"]
 
-    case.do("select_advocate", select("advocate_b"), as_user="officer")
-    assert case.ready_elements() == ["advocate_response"]
-    assert case.data["selection_warning"] is None
-    case.do("advocate_response", ACCEPT, as_user="advocate_b")
-    assert case.ready_elements() == ["inform_person", "record_appointment"]
-    assert case.data["declined_advocate_ids"] == ["advocate_a"]
+def _language_nobody_speaks(case, api):
+    to_proposal(case, language="de", interpreter_needed=True)
+    fix = ("adv-riga-de", "E. Šmits", ["Rīga"], ["de", "lv"], False, (12, 0), None)
+    return "no available lawyer speaks 'de' in territory 'Rīga'", fix
+
+
+def _every_eligible_advocate_declined(case, api):
+    # A minor in Rīga: only adv-riga-c is competent for minors; it declines.
+    to_response(case, person_is_minor=True, defence_grounds=["mandatory_minor"])
+    assert case.data["advocate_id"] == "adv-riga-c"
+    case.do("advocate_response", decline("conflict_of_interest"), as_user="advocate_c")
+    fix = ("adv-riga-juv", "F. Vītola", ["Rīga"], ["lv"], True, (6, 0), None)
+    return "every otherwise eligible lawyer is excluded", fix
+
+
+@pytest.mark.parametrize("situation", [_language_nobody_speaks, _every_eligible_advocate_declined],
+                         ids=["language nobody speaks", "every eligible advocate declined"])
+def test_nobody_eligible_is_an_incident_resolved_by_adding_an_advocate_and_retrying(case, api, situation):
+    reason, fix = situation(case, api)
+    instance = case.instance()
+    assert instance["status"] == "error"
+    assert instance["ready_tasks"] == []
+    [incident] = instance["incidents"]
+    assert f"no advocate can be assigned to case {REQUEST['case_number']} on 2027-01-04" in incident["message"]
+    assert reason in incident["message"]
+    assert "retry" in incident["message"]
+    [detail] = api.get(f"/api/v1/incidents?process_instance_id={case.id}").json
+    assert detail["element_id"] == "assign_advocate" and detail["operation"] == "assign_defence_lawyer"
+    before = len(assigned_history(case))
+
+    # Only an admin manages incidents; retrying before the data is fixed fails the same way.
+    assert api.post(f"/api/v1/incidents/{incident['id']}/retry", as_user="officer").status_code == 403
+    again = api.post(f"/api/v1/incidents/{incident['id']}/retry")
+    assert again.status_code == 200 and again.json["status"] == "open", again.json
+    assert reason in again.json["message"]
+    assert case.instance()["status"] == "error"
+
+    # The admin adds an eligible advocate and retries: the process carries on with them.
+    code = fix[0]
+    add_advocate(api, *fix)
+    retried = api.post(f"/api/v1/incidents/{incident['id']}/retry")
+    assert retried.status_code == 200 and retried.json["status"] == "resolved", retried.json
+    instance = case.instance()
+    assert instance["status"] == "running" and instance["incidents"] == []
+    assert case.ready_elements() == ["confirm_advocate"]
+    assert instance["data"]["advocate_id"] == code
+    assert len(assigned_history(case)) == before + 1
+    case.do("confirm_advocate", CONFIRM, as_user="officer")
+    assert finish(case)["data"]["advocate_id"] == code
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -209,7 +406,8 @@ def test_an_advocate_who_declined_cannot_be_selected_again(case):
         ("register_request", "officer", "investigator"),
         ("assess_grounds", "clerk", "officer"),
         ("assess_grounds", "investigator", "officer"),
-        ("select_advocate", "advocate_a", "officer"),
+        ("confirm_advocate", "advocate_a", "officer"),
+        ("confirm_advocate", "investigator", "officer"),
         ("advocate_response", "officer", "advocate_a"),
         ("advocate_response", "investigator", "advocate_a"),
         ("record_appointment", "advocate_a", "officer"),
@@ -220,7 +418,7 @@ def test_only_the_lane_role_completes_a_task(case, element, wrong_user, right_us
     path = [
         ("register_request", REQUEST, "investigator"),
         ("assess_grounds", GROUNDS_MET, "officer"),
-        ("select_advocate", select("advocate_a"), "officer"),
+        ("confirm_advocate", CONFIRM, "officer"),
         ("advocate_response", ACCEPT, "advocate_a"),
         ("record_appointment", RECORD, "officer"),
         ("inform_person", INFORM, "investigator"),
@@ -239,7 +437,15 @@ def test_lane_roles_see_their_own_inbox(case):
     assert [t["element_id"] for t in case.ready("investigator")] == ["register_request"]
     assert case.ready("officer") == []
     assert case.ready("clerk") == []
-    to_response(case)
+    to_proposal(case)
+    assert [t["element_id"] for t in case.ready("officer")] == ["confirm_advocate"]
+    assert case.ready("advocate_a") == []
+    confirm = case.task("confirm_advocate")
+    assert confirm["lane"] == "Legal aid officer"
+    assert confirm["form_schema"]["title"] == "Confirm the proposed advocate"
+    assert "assignment_explanation" in confirm["form_schema"]["description"]
+    assert "assignment_explanation" in confirm["ui_schema"]["ui:description"]
+    case.do("confirm_advocate", CONFIRM, as_user="officer")
     assert [t["element_id"] for t in case.ready("advocate_b")] == ["advocate_response"]
     assert case.ready("officer") == []
     task = case.task("advocate_response")
@@ -276,8 +482,12 @@ INVALID = [
                  {"/refusal_reason"}, id="assess: refusal without reason"),
     pytest.param("assess_grounds", {"grounds_met": "yes", "legal_basis": "KPL s.83"}, {"/grounds_met"},
                  id="assess: not a boolean"),
-    pytest.param("select_advocate", {"advocate_id": "Advocate A", "advocate_name": "A"}, {"/advocate_id"},
-                 id="select: malformed user name"),
+    pytest.param("confirm_advocate", {"proposal_decision": "reject", "rejection_reason": "other"},
+                 {"/rejection_explanation"}, id="confirm: rejection without explanation"),
+    pytest.param("confirm_advocate", {"proposal_decision": "maybe"}, {"/proposal_decision"},
+                 id="confirm: unknown decision"),
+    pytest.param("confirm_advocate", {"proposal_decision": "confirm", "advocate_id": "adv-kurz"}, {"/advocate_id"},
+                 id="confirm: the proposal cannot be overwritten by hand"),
     pytest.param("advocate_response", {"advocate_response": "accept"}, {"/no_conflict_of_interest"},
                  id="respond: accept without conflict check"),
     pytest.param("advocate_response", {"advocate_response": "accept", "no_conflict_of_interest": False},
@@ -291,15 +501,15 @@ INVALID = [
 PATH_TO = {
     "register_request": [],
     "assess_grounds": [("register_request", REQUEST, "investigator")],
-    "select_advocate": [("register_request", REQUEST, "investigator"), ("assess_grounds", GROUNDS_MET, "officer")],
+    "confirm_advocate": [("register_request", REQUEST, "investigator"), ("assess_grounds", GROUNDS_MET, "officer")],
     "advocate_response": [
         ("register_request", REQUEST, "investigator"),
         ("assess_grounds", GROUNDS_MET, "officer"),
-        ("select_advocate", select("advocate_a"), "officer"),
+        ("confirm_advocate", CONFIRM, "officer"),
     ],
 }
 LANE_USER = {
-    "register_request": "investigator", "assess_grounds": "officer", "select_advocate": "officer",
+    "register_request": "investigator", "assess_grounds": "officer", "confirm_advocate": "officer",
     "advocate_response": "advocate_a",
 }
 
