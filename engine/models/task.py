@@ -16,6 +16,11 @@ class TaskState(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+def encode_candidates(usernames) -> str | None:
+    names = sorted({str(name).strip() for name in usernames or [] if name is not None and str(name).strip()})
+    return f",{','.join(names)}," if names else None
+
+
 class HumanTask(Base):
     """The inbox projection of a manual (user) task, rewritten after every change of its instance.
 
@@ -37,6 +42,9 @@ class HumanTask(Base):
     name: Mapped[str] = mapped_column(String(300), default="")
     lane: Mapped[str | None] = mapped_column(String(200), nullable=True)
     role: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    # The lane's owners named by the case (spiff-arena's `lane_owners` task data), stored as
+    # ",user1,user2," so one LIKE finds a user's tasks; None: anyone holding `role`.
+    candidates: Mapped[str | None] = mapped_column(String(2000), nullable=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     business_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     form_file: Mapped[str | None] = mapped_column(String(300), nullable=True)
@@ -49,5 +57,9 @@ class HumanTask(Base):
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
+
+    @property
+    def candidate_usernames(self) -> list[str]:
+        return [name for name in (self.candidates or "").split(",") if name]
 
     __mapper_args__ = {"version_id_col": lock_version}

@@ -16,6 +16,7 @@ from sqlalchemy.orm.util import identity_key
 
 from engine import audit, messages
 from engine.models import HumanTask, MessageWait, ProcessInstance, TaskState, Timer, TimerStatus, User
+from engine.models.task import encode_candidates
 from engine.roles import role_for_lane
 from engine.services.writes import close_unloaded, insert_rows, write_versioned
 from engine.timers import timer_due
@@ -80,11 +81,14 @@ def _inbox_row(instance: ProcessInstance, workflow, task_id: str, task, now: dat
     spec = task.task_spec
     props = (getattr(spec, "extensions", None) or {}).get("properties", {})
     lane = getattr(spec, "lane", None)
+    owners = task.data.get("lane_owners") if lane else None
+    candidates = encode_candidates(owners.get(lane)) if isinstance(owners, dict) else None
     return {
         "id": task_id, "instance_id": instance.id, "definition_id": instance.definition_id,
         "process_id": instance.process_id, "process_version": instance.process_version,
         "element_id": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id, "lane": lane,
-        "role": role_for_lane(lane), "assignee_id": None, "business_key": instance.business_key,
+        "role": role_for_lane(lane), "candidates": candidates, "assignee_id": None,
+        "business_key": instance.business_key,
         "form_file": props.get("formJsonSchemaFilename"), "ui_form_file": props.get("formUiSchemaFilename"),
         "state": TaskState.READY, "created_at": now, "due_at": _boundary_due(workflow, task),
         "completed_at": None, "completed_by": None, "lock_version": 1,

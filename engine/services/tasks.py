@@ -43,6 +43,8 @@ class TaskService:
     def _may_work(self, actor: User, task: HumanTask) -> bool:
         if actor.is_admin:
             return True
+        if task.candidates is not None:
+            return actor.username in task.candidate_usernames
         if task.role is None:
             instance = self.engine.session().get(ProcessInstance, task.instance_id, populate_existing=True)
             return instance is not None and instance.started_by == actor.id
@@ -69,9 +71,10 @@ class TaskService:
             started = select(ProcessInstance.id).where(ProcessInstance.started_by == actor.id)
             query = query.where(
                 or_(
-                    HumanTask.role.in_(sorted(actor.roles)),
+                    HumanTask.role.in_(sorted(actor.roles)) & HumanTask.candidates.is_(None),
+                    HumanTask.candidates.contains(f",{actor.username},", autoescape=True),
                     HumanTask.assignee_id == actor.id,
-                    HumanTask.role.is_(None) & HumanTask.instance_id.in_(started),
+                    HumanTask.role.is_(None) & HumanTask.candidates.is_(None) & HumanTask.instance_id.in_(started),
                 )
             )
         query = query.order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)
@@ -110,7 +113,7 @@ class TaskService:
             raise Conflict("the task is already claimed by someone else", task_id=task_id)
         assignee = self.engine.users.by_username(username)
         if not self._may_work(assignee, task):
-            raise InvalidInput(f"{username!r} does not hold the role {task.role!r} this task needs", task_id=task_id)
+            raise InvalidInput(f"{username!r} may not work on this task: {self._role_message(task)}", task_id=task_id)
         with atomic(session, "the task could not be assigned", task_id=task_id):
             task.assignee = assignee
             audit.record(
@@ -146,6 +149,8 @@ class TaskService:
 
     @staticmethod
     def _role_message(task: HumanTask) -> str:
+        if task.candidates is not None:
+            return f"this task is for {', '.join(task.candidate_usernames)} (the case names its {task.lane} lane's owners)"
         if task.role is None:
             return "this task lies outside any lane: only the instance's starter or an admin may work on it"
         return f"this task needs the role {task.role!r}"

@@ -446,11 +446,16 @@ def test_lane_roles_see_their_own_inbox(case):
     assert "assignment_explanation" in confirm["form_schema"]["description"]
     assert "assignment_explanation" in confirm["ui_schema"]["ui:description"]
     case.do("confirm_advocate", CONFIRM, as_user="officer")
-    assert [t["element_id"] for t in case.ready("advocate_b")] == ["advocate_response"]
+    proposed = case.data["advocate_username"]
+    others = sorted({user for user in USER_OF.values() if user and user != proposed})
+    assert [t["element_id"] for t in case.ready(proposed)] == ["advocate_response"]
+    for other in others:  # the offer is for the proposed advocate only (lane_owners)
+        assert case.ready(other) == []
     assert case.ready("officer") == []
     task = case.task("advocate_response")
     assert task["lane"] == "Advocate"
     assert task["role"] == "advocate"
+    assert task["candidates"] == [proposed]
     assert task["form_schema"]["title"] == "Accept or decline the appointment"
     assert task["ui_schema"]["advocate_response"] == {"ui:widget": "radio"}
 

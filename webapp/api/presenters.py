@@ -18,6 +18,7 @@ def task_dict(task: HumanTask) -> dict:
         "name": task.name,
         "lane": task.lane,
         "role": task.role,
+        "candidates": task.candidate_usernames or None,
         "state": task.state,
         "assignee": task.assignee.username if task.assignee else None,
         "business_key": task.business_key,

@@ -70,6 +70,7 @@ class TaskSchema(Schema):
     name = fields.String()
     lane = fields.String(allow_none=True)
     role = fields.String(allow_none=True)
+    candidates = fields.List(fields.String(), allow_none=True)
     state = fields.String()
     assignee = fields.String(allow_none=True)
     business_key = fields.String(allow_none=True)
