@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from engine import audit
 from engine.errors import Conflict, InvalidInput, NotFound
@@ -93,7 +94,13 @@ class UserService:
         return token
 
     def user_for_token(self, token: str) -> User | None:
-        row = self.engine.session().scalar(select(ApiToken).where(ApiToken.token_hash == token_digest(token)))
+        # Every request asks this: token, user and roles in one query, not three.
+        query = (
+            select(ApiToken)
+            .where(ApiToken.token_hash == token_digest(token))
+            .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        )
+        row = self.engine.session().scalars(query).unique().first()
         if row is None or row.revoked_at is not None or row.expires_at <= self.engine.clock.now():
             return None
         return row.user if row.user.active else None
