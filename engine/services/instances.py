@@ -38,7 +38,8 @@ class InstanceService:
             raise NotFound(f"{which} is not deployed")
         definition = self.engine.specs.get(session, definition_row.id)
         if not self.may_start(actor, definition):
-            raise PermissionDenied(f"you hold none of the roles that take part in process {process_id!r}")
+            needed = sorted(self.starting_roles(definition) or self.lane_roles(definition))
+            raise PermissionDenied(f"starting process {process_id!r} needs one of the roles: {', '.join(needed)}")
         if data is not None and not isinstance(data, dict):
             raise InvalidInput("`data` must be a JSON object")
         try:
@@ -71,10 +72,20 @@ class InstanceService:
         return instance
 
     def may_start(self, actor: User, definition) -> bool:
+        """A start event drawn in a lane says who starts the process (the investigator registers
+        a defence request, not the advocate); otherwise anyone who takes part in it may."""
         if actor.is_admin or actor.is_service_account:
             return True
-        roles = self.lane_roles(definition)
+        roles = self.starting_roles(definition) or self.lane_roles(definition)
         return not roles or bool(roles & actor.roles)
+
+    @staticmethod
+    def starting_roles(definition) -> set[str]:
+        return {
+            role_for_lane(task_spec.lane)
+            for task_spec in definition.spec.task_specs.values()
+            if type(task_spec).__name__ == "StartEvent" and getattr(task_spec, "lane", None)
+        }
 
     @staticmethod
     def lane_roles(definition) -> set[str]:

@@ -147,3 +147,18 @@ def test_service_tasks_name_registered_operations(app, process_id):
         assert operator.get("id") in registered, (task.get("id"), operator.get("id"), registered)
         assert operator.get("resultVariable"), task.get("id")
         assert task.find("bpmn:documentation", NS) is not None, task.get("id")
+
+
+@pytest.mark.parametrize(
+    ("process_id", "starter", "outsider"),
+    [
+        ("legal_aid_appointment", "investigator", "advocate_a"),
+        ("legal_aid_appointment", "investigator", "officer"),
+        ("state_compensation_claim", "clerk", "comp_officer"),
+    ],
+)
+def test_only_the_start_lane_opens_a_case(api, bundle, process_id, starter, outsider):
+    """The start event's lane says who opens a case: an advocate cannot open a defence request."""
+    refused = api.start(process_id, as_user=outsider)
+    assert refused.status_code == 403, refused.json
+    assert api.start(process_id, as_user=starter).status_code == 201

@@ -164,3 +164,18 @@ def test_a_script_that_runs_forever_is_stopped_and_the_server_stays_healthy(api)
     assert "spin" in body["error_message"]
     assert api.get("/healthz").status_code == 200
     assert api.start("linear").status_code == 404  # an ordinary request is still answered
+
+
+def test_a_start_event_in_a_lane_says_who_may_start(api):
+    p = ProcessBuilder("registered")
+    p._add("start", "startEvent", "", lane="Clerk")
+    p.user_task("register", "Register", lane="Clerk")
+    p.user_task("decide", "Decide", lane="Prosecutor")
+    p.end()
+    p.chain("start", "register", "decide", "end")
+    assert api.deploy({"registered.bpmn": p.xml()}).status_code == 201
+    refused = api.start("registered", as_user="prosecutor")
+    assert refused.status_code == 403
+    assert "clerk" in refused.json["message"]
+    assert api.start("registered", as_user="clerk").status_code == 201
+    assert api.start("registered", as_user="admin").status_code == 201
