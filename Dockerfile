@@ -21,6 +21,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
     CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/healthz', timeout=4)"
 
 CMD ["sh", "-c", "flask --app webapp db upgrade -d webapp/migrations \
-    && if [ \"${LIETA_DEMO:-1}\" != 0 ]; then flask --app webapp users seed-demo; fi \
+    && if [ \"${LIETA_DEMO:-1}\" != 0 ]; then flask --app webapp users seed-demo && flask --app webapp resources seed-demo; fi \
     && flask --app webapp processes deploy bpmn forms \
     && exec gunicorn --workers 2 --threads 4 --bind 0.0.0.0:${PORT} 'webapp:create_app()'"]
