@@ -23,10 +23,23 @@ LANE_ROLES = (
 KNOWN_ROLES = (ADMIN, PROCESS_ANALYST, *LANE_ROLES)
 
 
-def role_for_lane(lane: str | None) -> str | None:
-    """`Court clerk`, `court-clerk` and `Court Clerk ` all name the role `court_clerk`."""
+def _slug(name: str) -> str:
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
+
+
+def roles_for_lane(lane: str | None) -> tuple[str, ...]:
+    """`Court clerk`, `court-clerk` and `Court Clerk ` all name the role `court_clerk`; a lane
+    shared by several roles lists them with `/`: `Investigator / Prosecutor`."""
     if not lane:
-        return None
-    ascii_name = unicodedata.normalize("NFKD", lane).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "_", ascii_name.lower()).strip("_")
-    return slug or None
+        return ()
+    return tuple(dict.fromkeys(slug for part in lane.split("/") if (slug := _slug(part))))
+
+
+def role_for_lane(lane: str | None) -> str | None:
+    """The lane's roles as stored on a task: one role, or several joined by commas."""
+    return ",".join(roles_for_lane(lane)) or None
+
+
+def task_roles(role: str | None) -> frozenset[str]:
+    return frozenset(role.split(",")) if role else frozenset()

@@ -41,7 +41,7 @@ class HumanTask(Base):
     element_id: Mapped[str] = mapped_column(String(200))
     name: Mapped[str] = mapped_column(String(300), default="")
     lane: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    role: Mapped[str | None] = mapped_column(String(60), nullable=True)
+    role: Mapped[str | None] = mapped_column(String(300), nullable=True)  # roles joined by commas
     # The lane's owners named by the case (spiff-arena's `lane_owners` task data), stored as
     # ",user1,user2," so one LIKE finds a user's tasks; None: anyone holding `role`.
     candidates: Mapped[str | None] = mapped_column(String(2000), nullable=True)

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.errors import Conflict, EngineError, InvalidInput, NotFound, PermissionDenied
 from engine.models import AuditEvent, Incident, IncidentStatus, InstanceStatus, ProcessInstance, User
-from engine.roles import role_for_lane
+from engine.roles import roles_for_lane
 from engine.serialization import to_plain
 from engine.services.change import unit_of_work
 from engine.services.runner import advance
@@ -82,9 +82,10 @@ class InstanceService:
     @staticmethod
     def starting_roles(definition) -> set[str]:
         return {
-            role_for_lane(task_spec.lane)
+            role
             for task_spec in definition.spec.task_specs.values()
-            if type(task_spec).__name__ == "StartEvent" and getattr(task_spec, "lane", None)
+            if type(task_spec).__name__ == "StartEvent"
+            for role in roles_for_lane(getattr(task_spec, "lane", None))
         }
 
     @staticmethod
@@ -92,9 +93,7 @@ class InstanceService:
         roles = set()
         for spec in [definition.spec, *definition.subprocess_specs.values()]:
             for task_spec in spec.task_specs.values():
-                role = role_for_lane(getattr(task_spec, "lane", None))
-                if role:
-                    roles.add(role)
+                roles.update(roles_for_lane(getattr(task_spec, "lane", None)))
         return roles
 
     def get(self, actor: User, instance_id: str) -> ProcessInstance:

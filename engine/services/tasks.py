@@ -14,6 +14,7 @@ from engine.errors import (
     PermissionDenied,
 )
 from engine.models import HumanTask, InstanceStatus, ProcessInstance, TaskState, User
+from engine.roles import task_roles
 from engine.serialization import to_plain
 from engine.services import runner
 from engine.services.change import unit_of_work
@@ -48,7 +49,22 @@ class TaskService:
         if task.role is None:
             instance = self.engine.session().get(ProcessInstance, task.instance_id, populate_existing=True)
             return instance is not None and instance.started_by == actor.id
-        return task.role in actor.roles
+        return bool(task_roles(task.role) & actor.roles)
+
+    @staticmethod
+    def _role_matches(actor: User):
+        """A task's `role` is one role, or several joined by commas (a lane shared by roles)."""
+        roles = sorted(actor.roles)
+        shared = [
+            condition
+            for role in roles
+            for condition in (
+                HumanTask.role.startswith(f"{role},", autoescape=True),
+                HumanTask.role.endswith(f",{role}", autoescape=True),
+                HumanTask.role.contains(f",{role},", autoescape=True),
+            )
+        ]
+        return or_(HumanTask.role.in_(roles), *shared)
 
     def inbox(
         self,
@@ -71,7 +87,7 @@ class TaskService:
             started = select(ProcessInstance.id).where(ProcessInstance.started_by == actor.id)
             query = query.where(
                 or_(
-                    HumanTask.role.in_(sorted(actor.roles)) & HumanTask.candidates.is_(None),
+                    self._role_matches(actor) & HumanTask.candidates.is_(None),
                     HumanTask.candidates.contains(f",{actor.username},", autoescape=True),
                     HumanTask.assignee_id == actor.id,
                     HumanTask.role.is_(None) & HumanTask.candidates.is_(None) & HumanTask.instance_id.in_(started),
@@ -153,7 +169,8 @@ class TaskService:
             return f"this task is for {', '.join(task.candidate_usernames)} (the case names its {task.lane} lane's owners)"
         if task.role is None:
             return "this task lies outside any lane: only the instance's starter or an admin may work on it"
-        return f"this task needs the role {task.role!r}"
+        roles = sorted(task_roles(task.role))
+        return f"this task needs the role {roles[0]!r}" if len(roles) == 1 else f"this task needs one of the roles {', '.join(roles)}"
 
     # --- completing --------------------------------------------------------------------------
 

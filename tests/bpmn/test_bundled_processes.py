@@ -10,7 +10,7 @@ from lxml import etree
 from engine.bundle import parse_bundle
 from engine.forms import schema_problems
 from engine.lint import lint
-from engine.roles import LANE_ROLES, role_for_lane
+from engine.roles import LANE_ROLES, roles_for_lane
 from tests.bpmn.conftest import REPO, bundle_files
 
 NS = {
@@ -113,7 +113,8 @@ def test_user_tasks_have_forms_and_lanes_name_known_roles(process_id):
     root = _model(process_id)
     process = root.find(f"bpmn:process[@id='{process_id}']", NS)
     for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
-        assert role_for_lane(lane.get("name")) in LANE_ROLES, lane.get("name")
+        roles = roles_for_lane(lane.get("name"))
+        assert roles and set(roles) <= set(LANE_ROLES), lane.get("name")
     assert process.find("bpmn:documentation", NS).text.strip()
     for task in process.findall("bpmn:userTask", NS):
         props = {
@@ -162,3 +163,11 @@ def test_only_the_start_lane_opens_a_case(api, bundle, process_id, starter, outs
     refused = api.start(process_id, as_user=outsider)
     assert refused.status_code == 403, refused.json
     assert api.start(process_id, as_user=starter).status_code == 201
+
+
+@pytest.mark.parametrize("requester", ["investigator", "prosecutor"])
+def test_the_investigator_or_the_prosecutor_requests_a_defence_lawyer(api, bundle, requester):
+    """Whoever directs the proceedings asks for the lawyer: the requesting lane is shared."""
+    instance_id = api.start("legal_aid_appointment", as_user=requester).json["id"]
+    [task] = api.ready_tasks(instance_id, as_user=requester)
+    assert task["element_id"] == "register_request" and task["role"] == "investigator,prosecutor"

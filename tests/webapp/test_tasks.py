@@ -189,3 +189,27 @@ def test_gateway_process_takes_each_branch(api, deployed, decision, branch):
     assert seen[0] == branch
     assert sorted(seen[1:3]) == ["check_a", "check_b"] and seen[3] == "sign"
     assert api.get(f"/api/v1/process-instances/{instance_id}").json["status"] == "completed"
+
+
+def test_a_lane_shared_by_two_roles_is_open_to_both(api):
+    with api.app.app_context():
+        api.engine().users.create("investigator", "secret-investigator", ["investigator"])
+        api.engine().users.create("duty", "secret-duty", ["duty_prosecutor"])
+    p = ProcessBuilder("shared")
+    p.start()
+    p.user_task("request", "Request a defence lawyer", lane="Investigator / Prosecutor")
+    p.user_task("request_again", "Request again", lane="Investigator / Prosecutor")
+    p.end()
+    p.chain("start", "request", "request_again", "end")
+    assert api.deploy({"shared.bpmn": p.xml()}).status_code == 201
+    instance_id = api.start("shared", as_user="investigator").json["id"]
+    [task] = api.ready_tasks(instance_id)
+    assert task["role"] == "investigator,prosecutor"
+    for user in ("investigator", "prosecutor"):
+        assert [t["id"] for t in api.get("/api/v1/tasks?state=ready", as_user=user).json] == [task["id"]]
+    assert api.get("/api/v1/tasks?state=ready", as_user="duty").json == []  # duty_prosecutor is another role
+    refused = api.complete(task["id"], as_user="clerk")
+    assert refused.status_code == 403 and "investigator, prosecutor" in refused.json["message"]
+    assert api.complete(task["id"], as_user="prosecutor").status_code == 200
+    [second] = api.ready_tasks(instance_id)
+    assert api.complete(second["id"], as_user="investigator").status_code == 200
