@@ -85,7 +85,7 @@ def _migrate(url: str, workdir: Path) -> None:
         upgrade(directory=str(REPO / "webapp" / "migrations"))
         db.session.remove()
         db.engine.dispose()
-    app.extensions["lieta_engine"].sandbox.close()
+    app.extensions["lieta_engine"].close()
 
 
 @dataclass

@@ -106,7 +106,7 @@ def close_app(app) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    app.extensions["lieta_engine"].sandbox.close()
+    app.extensions["lieta_engine"].close()
 
 
 def migrate_and_seed(url: str, workdir: Path) -> None:

@@ -71,9 +71,6 @@ def _build_serializer() -> BpmnWorkflowSerializer:
 
 
 SERIALIZER = _build_serializer()
-SPEC_SERIALIZER = BpmnWorkflowSerializer(
-    BpmnWorkflowSerializer.configure(SPIFF_CONFIG)
-)
 
 
 def dump_state(workflow: BpmnWorkflow) -> str:

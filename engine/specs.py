@@ -30,6 +30,7 @@ class LoadedDefinition:
     subprocess_specs: dict
     forms: dict[str, str]
     _validators: dict[str, FormValidator] = field(default_factory=dict)
+    _schemas: dict[str, dict] = field(default_factory=dict)
     has_timers: bool = False
     has_message_catches: bool = False
 
@@ -49,9 +50,13 @@ class LoadedDefinition:
             yield from spec.task_specs.values()
 
     def form_schema(self, name: str | None) -> dict | None:
+        """The parsed form, shared by every task of this version (parsed once; callers only read it)."""
         if not name or name not in self.forms:
             return None
-        return json.loads(self.forms[name])
+        schema = self._schemas.get(name)
+        if schema is None:
+            schema = self._schemas[name] = json.loads(self.forms[name])
+        return schema
 
     def form_validator(self, name: str) -> FormValidator | None:
         validator = self._validators.get(name)

@@ -24,6 +24,12 @@ def _now(my_task) -> datetime:
     return clock.now() if clock is not None else datetime.now(UTC)
 
 
+def _fired_when_due(my_task, event_value: str) -> bool:
+    if TimerEventDefinition.get_datetime(event_value) <= _now(my_task):
+        my_task._set_internal_data(event_fired=True)
+    return my_task._get_internal_data("event_fired", False)
+
+
 class ClockedTimeDate(TimeDateEventDefinition):
     def has_fired(self, my_task) -> bool:
         event_value = my_task._get_internal_data("event_value")
@@ -32,9 +38,7 @@ class ClockedTimeDate(TimeDateEventDefinition):
             # Store a normalised UTC ISO string, so the timers table and the check agree.
             event_value = TimerEventDefinition.parse_time_or_duration(event_value).isoformat()
             my_task._set_internal_data(event_value=event_value)
-        if TimerEventDefinition.get_datetime(event_value) <= _now(my_task):
-            my_task._set_internal_data(event_fired=True)
-        return my_task._get_internal_data("event_fired", False)
+        return _fired_when_due(my_task, event_value)
 
 
 class ClockedDuration(DurationTimerEventDefinition):
@@ -48,9 +52,7 @@ class ClockedDuration(DurationTimerEventDefinition):
             )
             event_value = (start + duration).isoformat()
             my_task._set_internal_data(event_value=event_value)
-        if TimerEventDefinition.get_datetime(event_value) <= _now(my_task):
-            my_task._set_internal_data(event_fired=True)
-        return my_task._get_internal_data("event_fired", False)
+        return _fired_when_due(my_task, event_value)
 
 
 class ClockedCycle(CycleTimerEventDefinition):

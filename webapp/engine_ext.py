@@ -46,7 +46,6 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             timer_batch=settings.timer_batch,
         ),
     )
-    engine.sandbox = sandbox
     app.extensions["lieta_engine"] = engine
 
 

@@ -59,3 +59,7 @@ class Engine:
         self.timers = TimerService(self)
         self.messages = MessageService(self)
         self.incidents = IncidentService(self)
+
+    def close(self) -> None:
+        """Stop what the engine owns that outlives a request (the sandbox's evaluator processes)."""
+        self.script_engine.close()

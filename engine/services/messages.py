@@ -99,11 +99,16 @@ class MessageService:
 
     # --- routing ---------------------------------------------------------------------------
 
-    def _route(self, unit: Unit, row: Message, actor: str, start_instances: bool) -> None:
+    def _route(
+        self, unit: Unit, row: Message, actor: str, start_instances: bool,
+        matches: dict[str, list[MessageWait]] | None = None,
+    ) -> None:
         """Deliver `row` to every matching wait, else start instances by message, else buffer."""
         now = self.engine.clock.now()
         delivered: list[str] = []
-        for instance_id, waits in self._matching_waits(row.name, row.correlation).items():
+        if matches is None:
+            matches = self._matching_waits(row.name, row.correlation)
+        for instance_id, waits in matches.items():
             instance = self.engine.session().get(ProcessInstance, instance_id, populate_existing=True)
             if instance is None or instance.status not in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
                 continue
@@ -207,9 +212,10 @@ class MessageService:
                 row = session.get(Message, message_row_id, populate_existing=True)
                 if row is None or row.status != from_status:
                     return False
-                if from_status == MessageStatus.BUFFERED and not self._matching_waits(row.name, row.correlation):
+                matches = self._matching_waits(row.name, row.correlation)
+                if from_status == MessageStatus.BUFFERED and not matches:
                     return False
-                self._route(unit, row, "system", start_instances)
+                self._route(unit, row, "system", start_instances, matches)
         except Conflict as err:
             log.info("message %s deferred: %s", message_row_id, err)
             return False

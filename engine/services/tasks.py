@@ -206,10 +206,9 @@ class TaskService:
             )
         return task
 
-    def inbox_for_instance(self, instance_id: str) -> list[HumanTask]:
-        """All task rows of one instance (the caller has already checked it may see the instance)."""
-        return list(
-            self.engine.session().scalars(
-                select(HumanTask).where(HumanTask.instance_id == instance_id).order_by(HumanTask.created_at, HumanTask.id)
-            )
-        )
+    def inbox_for_instance(self, instance_id: str, state: str | None = None) -> list[HumanTask]:
+        """Task rows of one instance (the caller has already checked it may see the instance)."""
+        query = select(HumanTask).where(HumanTask.instance_id == instance_id)
+        if state:
+            query = query.where(HumanTask.state == state)
+        return list(self.engine.session().scalars(query.order_by(HumanTask.created_at, HumanTask.id)))

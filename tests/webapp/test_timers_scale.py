@@ -108,7 +108,7 @@ def close_worker_app(app) -> None:
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
-    engine_of(app).sandbox.close()
+    engine_of(app).close()
 
 
 def fire_until_nothing_due(database_url: str, instance_path: str, name: str, start, _rounds, results) -> None:

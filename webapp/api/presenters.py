@@ -32,9 +32,7 @@ def task_dict(task: HumanTask) -> dict:
 
 def instance_dict(instance: ProcessInstance) -> dict:
     engine = get_engine()
-    ready = [
-        t for t in engine.tasks.inbox_for_instance(instance.id) if t.state == TaskState.READY
-    ]
+    ready = engine.tasks.inbox_for_instance(instance.id, state=TaskState.READY)
     return {
         "id": instance.id,
         "status": instance.status,
