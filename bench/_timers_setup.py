@@ -29,19 +29,6 @@ BARRIER_TIMEOUT_S = 120.0
 RUN_TIMEOUT_S = 1800.0
 
 
-def tick_process() -> str:
-    """start → timer "PT1H" → user task → end."""
-    from tests.support.bpmn_builder import ProcessBuilder
-
-    p = ProcessBuilder(PROCESS_ID)
-    p.start()
-    p.timer_catch("wait", '"PT1H"')
-    p.user_task("after", "After the hour", lane="Clerk")
-    p.end()
-    p.chain("start", "wait", "after", "end")
-    return p.xml()
-
-
 # --- databases -----------------------------------------------------------------------------------
 
 
@@ -124,7 +111,9 @@ def migrate_and_seed(url: str, workdir: Path) -> None:
             engine = app.extensions["lieta_engine"]
             analyst = engine.users.create("bench-analyst", "bench-password", ["process_analyst"])
             engine.users.create("bench-clerk", "bench-password", ["clerk"])
-            engine.deployments.deploy(analyst, [("bench_tick.bpmn", tick_process().encode())])
+            from tests.support.bpmn_builder import hour_timer_process
+
+            engine.deployments.deploy(analyst, [("bench_tick.bpmn", hour_timer_process(PROCESS_ID).encode())])
     finally:
         close_app(app)
 

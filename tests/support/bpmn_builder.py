@@ -187,6 +187,17 @@ def linear_process(process_id: str = "linear", tasks: int = 10, lane: str | None
     return p.xml()
 
 
+def hour_timer_process(process_id: str = "tick") -> str:
+    """start → timer "PT1H" → user task → end: an instance that waits for one timer."""
+    p = ProcessBuilder(process_id, name="One-hour timer")
+    p.start()
+    p.timer_catch("wait", '"PT1H"')
+    p.user_task("after", "After the hour", lane="Clerk")
+    p.end()
+    p.chain("start", "wait", "after", "end")
+    return p.xml()
+
+
 def gateway_process(process_id: str = "gateway", lane: str | None = "Clerk") -> str:
     """An exclusive choice on the first task's `decision`, then a parallel pair of tasks.
 

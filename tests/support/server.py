@@ -44,17 +44,23 @@ class ServerError(RuntimeError):
 
 
 class LietaServer:
-    """One gunicorn master with one threaded worker on the given database.
+    """A gunicorn master with threaded workers (one by default) on the given database.
 
     The port stays the same across restarts, so clients keep their base URL; gunicorn binds with
     SO_REUSEADDR, so a port freed by a SIGKILL can be bound again at once.
     """
 
-    def __init__(self, database_url: str, instance_path: Path, log_path: Path, *, threads: int = 4) -> None:
+    def __init__(
+        self, database_url: str, instance_path: Path, log_path: Path, *, threads: int = 4, workers: int = 1,
+        environment: dict[str, str] | None = None,
+    ) -> None:
+        """`environment` adds to or overrides the settings below (e.g. the scheduler on)."""
         self.database_url = database_url
         self.instance_path = instance_path
         self.log_path = log_path
         self.threads = threads
+        self.workers = workers
+        self.extra_environment = dict(environment or {})
         self.port = free_port()
         self.process: subprocess.Popen | None = None
         self.starts = 0
@@ -75,13 +81,14 @@ class LietaServer:
             LIETA_SANDBOX_WORKERS="1",
             PYTHONPATH=str(REPO_ROOT),
         )
+        env.update(self.extra_environment)
         return env
 
     def start(self) -> None:
         if self.process is not None:
             raise ServerError("the server is already running")
         command = [
-            sys.executable, "-m", "gunicorn", "--workers", "1", "--threads", str(self.threads),
+            sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--threads", str(self.threads),
             "--bind", f"{LOOPBACK}:{self.port}", "--graceful-timeout", "2", "webapp:create_app()",
         ]
         with self.log_path.open("ab") as log:

@@ -12,8 +12,6 @@ database (on SQLite the `engine-jobs` lease lets one of them poll; on PostgreSQL
 from __future__ import annotations
 
 import io
-import subprocess
-import sys
 import time
 from datetime import datetime, timedelta
 
@@ -21,7 +19,7 @@ import pytest
 import requests
 
 from tests.support.bpmn_builder import ProcessBuilder
-from tests.support.server import LOOPBACK, REPO_ROOT, LietaServer
+from tests.support.server import LietaServer
 
 PROCESS_ID = "two_seconds"
 DELAY_S = 2.0
@@ -31,36 +29,6 @@ FIRE_BOUND_S = 10.0
 DEADLINE_S = 20.0
 REQUEST_TIMEOUT_S = 10.0
 CLIENT_POLL_S = 0.05
-
-
-class SchedulingServer(LietaServer):
-    """`LietaServer` with the background scheduler on and a choice of gunicorn workers."""
-
-    def __init__(self, *args, workers: int = 1, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.workers = workers
-
-    def _environment(self) -> dict[str, str]:
-        env = super()._environment()
-        env.update(LIETA_SCHEDULER="1", LIETA_TIMER_POLL_SECONDS=str(POLL_SECONDS))
-        return env
-
-    def start(self) -> None:
-        command = [
-            sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--threads", str(self.threads),
-            "--bind", f"{LOOPBACK}:{self.port}", "--graceful-timeout", "2", "webapp:create_app()",
-        ]
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                command, cwd=REPO_ROOT, env=self._environment(), stdin=subprocess.DEVNULL,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        self.starts += 1
-        try:
-            self._wait_until_healthy()
-        except BaseException:
-            self.kill()
-            raise
 
 
 def timed_process() -> str:
@@ -107,8 +75,9 @@ def ready_elements(http: requests.Session, base_url: str, instance_id: str) -> l
 @pytest.mark.parametrize("workers", [1, 2], ids=["1-worker", "2-workers"])
 def test_the_running_server_fires_a_two_second_timer_once(app, database_url, tmp_path, workers):
     create_users(app)
-    server = SchedulingServer(
-        database_url, tmp_path / "server-instance", tmp_path / "server.log", workers=workers
+    server = LietaServer(
+        database_url, tmp_path / "server-instance", tmp_path / "server.log", workers=workers,
+        environment={"LIETA_SCHEDULER": "1", "LIETA_TIMER_POLL_SECONDS": str(POLL_SECONDS)},
     )
     with server:
         base = server.base_url

@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 
 from engine.models import AuditEvent, HumanTask, ProcessInstance, TaskState, Timer, TimerStatus
 from tests.conftest import START
-from tests.support.bpmn_builder import ProcessBuilder
+from tests.support.bpmn_builder import hour_timer_process
 from tests.support.server import instance_problems
 
 PROCESS_ID = "tick"
@@ -49,17 +49,6 @@ RUN_TIMEOUT_S = 120.0
 MAX_ROUNDS = 50
 
 
-def tick_process() -> str:
-    """start → timer "PT1H" → user task → end."""
-    p = ProcessBuilder(PROCESS_ID)
-    p.start()
-    p.timer_catch("wait", '"PT1H"')
-    p.user_task("after", "After the hour", lane="Clerk")
-    p.end()
-    p.chain("start", "wait", "after", "end")
-    return p.xml()
-
-
 def engine_of(app):
     return app.extensions["lieta_engine"]
 
@@ -71,7 +60,7 @@ def start_waiting_instances(app, count: int) -> tuple[dict[str, int], float]:
         engine = engine_of(app)
         analyst = engine.users.create("analyst", "secret-analyst", ["process_analyst"])
         clerk = engine.users.create("clerk", "secret-clerk", ["clerk"])
-        engine.deployments.deploy(analyst, [("tick.bpmn", tick_process().encode())])
+        engine.deployments.deploy(analyst, [("tick.bpmn", hour_timer_process(PROCESS_ID).encode())])
         began = time.monotonic()
         versions = {}
         for number in range(count):
