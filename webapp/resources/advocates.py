@@ -6,14 +6,14 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from engine.errors import Conflict, NotFound, PermissionDenied
+from engine.errors import Conflict, PermissionDenied
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
+from webapp.resources import people
 from webapp.resources.common import require_role, riga_date, territory_name
 from webapp.resources.models import Advocate, AdvocateAssignment, AdvocateLeave, AssignmentStatus
 from webapp.resources.people import (
-    check_leave,
     get_or_404,
     leave_dict,
     now,
@@ -138,28 +138,13 @@ def update_advocate(actor: User, advocate_id: int, fields: dict) -> dict:
 
 def add_leave(actor: User, advocate_id: int, start: dt.date, end: dt.date, reason: str = "") -> dict:
     require_role(actor, *MANAGERS, action="record advocates' leave")
-    check_leave(start, end)
-    session = db.session
     advocate = get_or_404(Advocate, advocate_id, "advocate")
-    leave = AdvocateLeave(advocate=advocate, start_date=start, end_date=end, reason=reason)
-    with atomic(session, "the leave could not be recorded"):
-        session.add(leave)
-        session.flush()
-        record(actor.username, "advocate_leave_added", advocate_id=advocate.id, leave_id=leave.id,
-               start_date=start, end_date=end, reason=reason)
-    return leave_dict(leave)
+    return people.add_leave(actor.username, advocate, AdvocateLeave, "advocate", start, end, reason)
 
 
 def delete_leave(actor: User, advocate_id: int, leave_id: int) -> None:
     require_role(actor, *MANAGERS, action="record advocates' leave")
-    session = db.session
-    leave = session.get(AdvocateLeave, leave_id)
-    if leave is None or leave.advocate_id != advocate_id:
-        raise NotFound(f"advocate {advocate_id} has no leave entry {leave_id}")
-    with atomic(session, "the leave could not be removed"):
-        session.delete(leave)
-        record(actor.username, "advocate_leave_removed", advocate_id=advocate_id, leave_id=leave_id,
-               start_date=leave.start_date, end_date=leave.end_date)
+    people.delete_leave(actor.username, AdvocateLeave, "advocate", advocate_id, leave_id)
 
 
 def assignments(actor: User, advocate_id: int, start: dt.date | None = None, end: dt.date | None = None) -> list[dict]:

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.errors import InvalidInput, NotFound
 from engine.models import User
+from engine.services.transaction import atomic
 from webapp.engine_ext import get_engine
 from webapp.extensions import db
 
@@ -48,6 +49,30 @@ def on_leave(leaves, day: dt.date) -> bool:
 
 def leave_dict(leave) -> dict:
     return {"id": leave.id, "start_date": leave.start_date, "end_date": leave.end_date, "reason": leave.reason}
+
+
+def add_leave(actor: str, owner, leave_model, kind: str, start: dt.date, end: dt.date, reason: str) -> dict:
+    """A leave entry of an advocate or a prosecutor (`kind`), audited as `<kind>_leave_added`."""
+    check_leave(start, end)
+    session = db.session
+    leave = leave_model(**{kind: owner}, start_date=start, end_date=end, reason=reason)
+    with atomic(session, "the leave could not be recorded"):
+        session.add(leave)
+        session.flush()
+        record(actor, f"{kind}_leave_added", **{f"{kind}_id": owner.id}, leave_id=leave.id,
+               start_date=start, end_date=end, reason=reason)
+    return leave_dict(leave)
+
+
+def delete_leave(actor: str, leave_model, kind: str, owner_id: int, leave_id: int) -> None:
+    session = db.session
+    leave = session.get(leave_model, leave_id)
+    if leave is None or getattr(leave, f"{kind}_id") != owner_id:
+        raise NotFound(f"{kind} {owner_id} has no leave entry {leave_id}")
+    with atomic(session, "the leave could not be removed"):
+        session.delete(leave)
+        record(actor, f"{kind}_leave_removed", **{f"{kind}_id": owner_id}, leave_id=leave_id,
+               start_date=leave.start_date, end_date=leave.end_date)
 
 
 def get_or_404(model, row_id: int, what: str):

@@ -6,13 +6,14 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from engine.errors import Conflict, NotFound
+from engine.errors import Conflict
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
+from webapp.resources import people
 from webapp.resources.common import require_role, territory_name
 from webapp.resources.models import Prosecutor, ProsecutorLeave
-from webapp.resources.people import check_leave, get_or_404, leave_dict, now, record, user_id_for, username_of
+from webapp.resources.people import get_or_404, leave_dict, now, record, user_id_for, username_of
 
 READERS = ("prosecutor", "duty_prosecutor")
 
@@ -91,25 +92,10 @@ def update_prosecutor(actor: User, prosecutor_id: int, fields: dict) -> dict:
 
 def add_leave(actor: User, prosecutor_id: int, start: dt.date, end: dt.date, reason: str = "") -> dict:
     require_role(actor, action="record prosecutors' leave")
-    check_leave(start, end)
-    session = db.session
     prosecutor = get_or_404(Prosecutor, prosecutor_id, "prosecutor")
-    leave = ProsecutorLeave(prosecutor=prosecutor, start_date=start, end_date=end, reason=reason)
-    with atomic(session, "the leave could not be recorded"):
-        session.add(leave)
-        session.flush()
-        record(actor.username, "prosecutor_leave_added", prosecutor_id=prosecutor.id, leave_id=leave.id,
-               start_date=start, end_date=end, reason=reason)
-    return leave_dict(leave)
+    return people.add_leave(actor.username, prosecutor, ProsecutorLeave, "prosecutor", start, end, reason)
 
 
 def delete_leave(actor: User, prosecutor_id: int, leave_id: int) -> None:
     require_role(actor, action="record prosecutors' leave")
-    session = db.session
-    leave = session.get(ProsecutorLeave, leave_id)
-    if leave is None or leave.prosecutor_id != prosecutor_id:
-        raise NotFound(f"prosecutor {prosecutor_id} has no leave entry {leave_id}")
-    with atomic(session, "the leave could not be removed"):
-        session.delete(leave)
-        record(actor.username, "prosecutor_leave_removed", prosecutor_id=prosecutor_id, leave_id=leave_id,
-               start_date=leave.start_date, end_date=leave.end_date)
+    people.delete_leave(actor.username, ProsecutorLeave, "prosecutor", prosecutor_id, leave_id)
