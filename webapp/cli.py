@@ -22,20 +22,21 @@ users_cli = AppGroup("users", help="Create users and service accounts.")
 processes_cli = AppGroup("processes", help="Deploy processes and start instances.")
 tasks_cli = AppGroup("tasks", help="List human tasks.")
 
-DEMO_INSTITUTIONS = {
-    "investigator": "Valsts policija",
-    "prosecutor": "Prokuratūra",
-    "duty_prosecutor": "Prokuratūra",
-    "legal_aid_officer": "Juridiskās palīdzības administrācija",
-    "advocate": "Latvijas Zvērinātu advokātu padome",
-    "court_clerk": "Rīgas pilsētas tiesa",
-    "judge": "Rīgas pilsētas tiesa",
-    "probation_officer": "Valsts probācijas dienests",
-    "prison_officer": "Ieslodzījuma vietu pārvalde",
-    "compensation_officer": "Juridiskās palīdzības administrācija",
-    "clerk": "Tiesu administrācija",
-    "process_analyst": "Tiesu administrācija",
-    "admin": "Tiesu administrācija",
+# Each demo user's unit (`INSTITUTION:UNIT`); the institution is the part before the colon.
+DEMO_UNITS = {
+    "investigator": "POLICE:RIGA",
+    "prosecutor": "PROSECUTION:RIGA",
+    "duty_prosecutor": "PROSECUTION:RIGA",
+    "legal_aid_officer": "TA:LEGAL-AID",
+    "advocate": "BAR:RIGA",
+    "court_clerk": "COURT:RIGA",
+    "judge": "COURT:RIGA",
+    "probation_officer": "PROBATION:RIGA",
+    "prison_officer": "PRISON:RIGA",
+    "compensation_officer": "TA:LEGAL-AID",
+    "clerk": "TA:CENTRAL",
+    "process_analyst": "TA:CENTRAL",
+    "admin": "TA:CENTRAL",
 }
 
 
@@ -57,16 +58,17 @@ def _system_actor():
 @click.option("--password", help="Password (prompted for when omitted; not used for service accounts).")
 @click.option("--role", "roles", multiple=True, help=f"Role to grant; repeatable. Known: {', '.join(KNOWN_ROLES)}.")
 @click.option("--full-name", default="")
-@click.option("--institution", default="")
+@click.option("--institution", default=None, help="Institution code (POLICE, PROSECUTION, COURT, TA, BAR, ...).")
+@click.option("--unit", default=None, help="Unit code, e.g. COURT:RIGA.")
 @click.option("--service-account", is_flag=True, help="An account for another system: no password, token only.")
-def create_user(username, password, roles, full_name, institution, service_account):
+def create_user(username, password, roles, full_name, institution, unit, service_account):
     """Create a user (or, with --service-account, an account for another system)."""
     engine = get_engine()
     if not service_account and not password:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
         user = engine.users.create(
-            username, password, list(roles), full_name=full_name, institution=institution,
+            username, password, list(roles), full_name=full_name, institution=institution, unit=unit,
             service_account=service_account,
         )
     except EngineError as err:
@@ -104,7 +106,7 @@ def seed_demo():
             pass
         engine.users.create(
             username, "demo", [role], full_name=f"Demo {role.replace('_', ' ')}",
-            institution=DEMO_INSTITUTIONS.get(role, ""),
+            institution=DEMO_UNITS[role].split(":")[0], unit=DEMO_UNITS[role],
         )
         created += 1
     click.echo(f"demo users: {created} created, password 'demo'")

@@ -1,7 +1,9 @@
 """Engine tables, one module per concept."""
 
-from engine.models.audit import AuditEvent
+from engine.models.access import ProcessSupervisor, ServiceGrant, SignInThrottle
+from engine.models.audit import AuditChain, AuditEvent
 from engine.models.deployment import Deployment, ProcessDefinition
+from engine.models.directory import Institution, Role, Unit
 from engine.models.incident import Incident, IncidentStatus
 from engine.models.instance import InstanceStatus, ProcessInstance
 from engine.models.lease import Lease
@@ -12,7 +14,14 @@ from engine.models.user import ApiToken, User, UserRole
 
 __all__ = [
     "ApiToken",
+    "AuditChain",
     "AuditEvent",
+    "Institution",
+    "ProcessSupervisor",
+    "Role",
+    "ServiceGrant",
+    "SignInThrottle",
+    "Unit",
     "Deployment",
     "HumanTask",
     "Incident",

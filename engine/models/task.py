@@ -45,6 +45,8 @@ class HumanTask(Base):
     # The lane's owners named by the case (spiff-arena's `lane_owners` task data), stored as
     # ",user1,user2," so one LIKE finds a user's tasks; None: anyone holding `role`.
     candidates: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    # The unit the case names for the lane (`lane_units`): only its staff are offered the task.
+    unit: Mapped[str | None] = mapped_column(String(60), nullable=True)
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), nullable=True)
     business_key: Mapped[str | None] = mapped_column(String(200), nullable=True)
     form_file: Mapped[str | None] = mapped_column(String(300), nullable=True)

@@ -14,7 +14,8 @@ class User(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(80), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
-    institution: Mapped[str] = mapped_column(String(120), default="")
+    institution_code: Mapped[str | None] = mapped_column(ForeignKey("institutions.code"), nullable=True)
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("units.code"), nullable=True, index=True)
     password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
     is_service_account: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -40,7 +41,7 @@ class UserRole(Base):
     __tablename__ = "user_roles"
 
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    role: Mapped[str] = mapped_column(String(60), primary_key=True, index=True)
+    role: Mapped[str] = mapped_column(ForeignKey("roles.code"), primary_key=True, index=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
 

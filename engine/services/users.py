@@ -38,7 +38,8 @@ class UserService:
         roles: list[str],
         *,
         full_name: str = "",
-        institution: str = "",
+        institution: str | None = None,
+        unit: str | None = None,
         service_account: bool = False,
         actor: str = "system",
     ) -> User:
@@ -55,7 +56,7 @@ class UserService:
             raise Conflict(f"user {username!r} already exists")
         now = self.engine.clock.now()
         user = User(
-            username=username, full_name=full_name, institution=institution,
+            username=username, full_name=full_name, institution_code=institution or None, unit_code=unit or None,
             password_hash=self.hasher.hash(password) if password else None,
             is_service_account=service_account, active=True, created_at=now,
         )
