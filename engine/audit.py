@@ -29,11 +29,12 @@ def record(
     task_id: str | None = None,
     deployment_id: str | None = None,
     data: dict | None = None,
+    kind: str = "change",
 ) -> None:
     session.info.setdefault(_PENDING, []).append(
         {
             "at": at, "actor": actor, "event": event, "instance_id": instance_id, "task_id": task_id,
-            "deployment_id": deployment_id, "data": data,
+            "deployment_id": deployment_id, "data": data, "kind": kind,
         }
     )
 

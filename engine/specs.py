@@ -31,6 +31,7 @@ class LoadedDefinition:
     forms: dict[str, str]
     _validators: dict[str, FormValidator] = field(default_factory=dict)
     _schemas: dict[str, dict] = field(default_factory=dict)
+    _fields: dict[str, frozenset[str]] = field(default_factory=dict)
     has_timers: bool = False
     has_message_catches: bool = False
 
@@ -58,6 +59,12 @@ class LoadedDefinition:
             schema = self._schemas[name] = json.loads(self.forms[name])
         return schema
 
+    def form_fields(self, name: str | None) -> frozenset[str]:
+        """The top-level data fields a form can write (its conditional branches included)."""
+        if name not in self._fields:
+            self._fields[name] = frozenset(_top_level_fields(self.form_schema(name)))
+        return self._fields[name]
+
     def form_validator(self, name: str) -> FormValidator | None:
         validator = self._validators.get(name)
         if validator is None:
@@ -66,6 +73,18 @@ class LoadedDefinition:
                 return None
             validator = self._validators[name] = FormValidator(schema)
         return validator
+
+
+def _top_level_fields(schema) -> set[str]:
+    if not isinstance(schema, dict):
+        return set()
+    found = set(schema.get("properties") or {}) if isinstance(schema.get("properties"), dict) else set()
+    for keyword in ("if", "then", "else"):
+        found |= _top_level_fields(schema.get(keyword))
+    for keyword in ("allOf", "anyOf", "oneOf"):
+        for branch in schema.get(keyword) or []:
+            found |= _top_level_fields(branch)
+    return found
 
 
 class SpecCache:

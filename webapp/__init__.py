@@ -51,7 +51,7 @@ def create_app(test_config: dict | None = None, clock: Clock | None = None) -> F
     )
     app.config.update(test_config)
 
-    from webapp import cli, database, engine_ext, i18n, resources, scheduler
+    from webapp import access, cli, database, engine_ext, i18n, resources, scheduler
     from webapp.api import init_app as init_api
     from webapp.extensions import db, migrate
 
@@ -63,5 +63,6 @@ def create_app(test_config: dict | None = None, clock: Clock | None = None) -> F
     init_api(app)
     cli.init_app(app)
     resources.init_app(app)
+    access.init_app(app)
     scheduler.init_app(app)
     return app

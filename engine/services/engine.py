@@ -37,10 +37,13 @@ class Engine:
         settings: EngineSettings | None = None,
         operations: ServiceRegistry | None = None,
     ) -> None:
+        from engine.services.access import AccessService
+        from engine.services.audit_log import AuditLogService
         from engine.services.deployments import DeploymentService
         from engine.services.incidents import IncidentService
         from engine.services.instances import InstanceService
         from engine.services.messages import MessageService
+        from engine.services.supervision import SupervisionService
         from engine.services.tasks import TaskService
         from engine.services.timers import TimerService
         from engine.services.users import UserService
@@ -52,6 +55,9 @@ class Engine:
         self.specs = SpecCache()
         self.workflows = WorkflowCache(self.settings.workflow_cache_size)
         self.operations = operations or ServiceRegistry()
+        self.access = AccessService(self)
+        self.supervision = SupervisionService(self)
+        self.audit_log = AuditLogService(self)
         self.users = UserService(self)
         self.deployments = DeploymentService(self)
         self.instances = InstanceService(self)

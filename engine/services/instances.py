@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
@@ -11,12 +12,26 @@ from engine.errors import Conflict, EngineError, InvalidInput, NotFound, Permiss
 from engine.models import AuditEvent, Incident, IncidentStatus, InstanceStatus, ProcessInstance, User
 from engine.roles import roles_for_lane
 from engine.serialization import to_plain
+from engine.services import lanes
+from engine.services.access import AccessService
 from engine.services.change import unit_of_work
 from engine.services.runner import advance
 from engine.specs import LoadedDefinition
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case as one reader may see it: `fields` None means all of its data."""
+
+    instance: ProcessInstance
+    fields: frozenset[str] | None
+
+    @property
+    def data(self) -> dict:
+        return AccessService.filter_data(self.instance.data, self.fields)
 
 
 class InstanceService:
@@ -42,6 +57,12 @@ class InstanceService:
             raise PermissionDenied(f"starting process {process_id!r} needs one of the roles: {', '.join(needed)}")
         if data is not None and not isinstance(data, dict):
             raise InvalidInput("`data` must be a JSON object")
+        reserved = lanes.reserved_fields_in(data or {})
+        if reserved:
+            raise InvalidInput(
+                "who works on a case is decided by the process model, not by start data",
+                [{"field": f"/data/{name}", "message": "may be set only by the process's own scripts"} for name in reserved],
+            )
         try:
             plain_data = to_plain(data or {})
         except EngineError as err:
@@ -73,8 +94,11 @@ class InstanceService:
 
     def may_start(self, actor: User, definition) -> bool:
         """A start event drawn in a lane says who starts the process (the investigator registers
-        a defence request, not the advocate); otherwise anyone who takes part in it may."""
-        if actor.is_admin or actor.is_service_account:
+        a defence request, not the advocate); otherwise anyone who takes part in it may. A
+        service account starts only the processes it is granted."""
+        if actor.is_service_account:
+            return self.engine.access.granted(actor, definition.process_id)
+        if actor.is_admin:
             return True
         roles = self.starting_roles(definition) or self.lane_roles(definition)
         return not roles or bool(roles & actor.roles)
@@ -97,26 +121,54 @@ class InstanceService:
         return roles
 
     def get(self, actor: User, instance_id: str) -> ProcessInstance:
-        instance = self.engine.session().get(ProcessInstance, instance_id, populate_existing=True)
-        if instance is None:
-            raise NotFound(f"process instance {instance_id!r} does not exist", instance_id=instance_id)
-        if not self.may_view(actor, instance):
-            raise PermissionDenied("you take no part in this process instance", instance_id=instance_id)
-        return instance
+        """The instance, if the actor takes part in it (else NotFound: its existence is confidential)."""
+        return self.engine.access.readable(actor, instance_id)[0]
 
-    def may_view(self, actor: User, instance: ProcessInstance) -> bool:
-        if actor.is_admin or actor.is_service_account or instance.started_by == actor.id:
-            return True
-        definition = self.engine.specs.get(self.engine.session(), instance.definition_id)
-        return bool(self.lane_roles(definition) & actor.roles)
+    def read(self, actor: User, instance_id: str, via: str, client: str | None = None) -> CaseView:
+        """A read of the case's data, logged in the access log."""
+        instance, standing = self.engine.access.readable(actor, instance_id)
+        fields = self.engine.access.visible_fields(actor, instance, standing)
+        self.engine.access.log_read(actor, instance_id, via, client)
+        return CaseView(instance, fields)
 
-    def history(self, actor: User, instance_id: str) -> list[AuditEvent]:
-        self.get(actor, instance_id)
-        return list(
-            self.engine.session().scalars(
-                select(AuditEvent).where(AuditEvent.instance_id == instance_id).order_by(AuditEvent.id)
-            )
+    def history(self, actor: User, instance_id: str, via: str, client: str | None = None) -> list[dict]:
+        """The case's own history (changes, not reads), with case data cut to what the reader may see."""
+        instance, standing = self.engine.access.readable(actor, instance_id)
+        fields = self.engine.access.visible_fields(actor, instance, standing)
+        self.engine.access.log_read(actor, instance_id, via, client)
+        rows = self.engine.session().scalars(
+            select(AuditEvent)
+            .where(AuditEvent.instance_id == instance_id, AuditEvent.kind == "change")
+            .order_by(AuditEvent.id)
         )
+        return [
+            {
+                "at": row.at, "actor": row.actor, "event": row.event, "task_id": row.task_id,
+                "data": AccessService.filter_history_data(row.data, fields),
+            }
+            for row in rows
+        ]
+
+    def list(
+        self,
+        actor: User,
+        *,
+        process_id: str | None = None,
+        status: str | None = None,
+        business_key: str | None = None,
+        limit: int = 200,
+        offset: int = 0,
+    ) -> list[ProcessInstance]:
+        """The cases the actor takes part in, newest first."""
+        query = select(ProcessInstance).where(self.engine.access.visible_instances(actor))
+        if process_id:
+            query = query.where(ProcessInstance.process_id == process_id)
+        if status:
+            query = query.where(ProcessInstance.status == status)
+        if business_key:
+            query = query.where(ProcessInstance.business_key == business_key)
+        query = query.order_by(ProcessInstance.created_at.desc(), ProcessInstance.id.desc()).limit(limit).offset(offset)
+        return list(self.engine.session().scalars(query))
 
     def open_incidents(self, instance_id: str) -> list[Incident]:
         return list(
@@ -128,12 +180,12 @@ class InstanceService:
         )
 
     def terminate(self, actor: User, instance_id: str, reason: str) -> ProcessInstance:
+        instance = self.get(actor, instance_id)
         if not actor.is_admin:
             raise PermissionDenied("only an admin may terminate a process instance", instance_id=instance_id)
         if not reason or not reason.strip():
             raise InvalidInput("a reason is required to terminate an instance", [{"field": "/reason", "message": "required"}])
         session = self.engine.session()
-        instance = self.get(actor, instance_id)
         if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
             raise Conflict(f"the instance is already {instance.status}", instance_id=instance_id)
         now = self.engine.clock.now()

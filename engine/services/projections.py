@@ -16,8 +16,8 @@ from sqlalchemy.orm.util import identity_key
 
 from engine import audit, messages
 from engine.models import HumanTask, MessageWait, ProcessInstance, TaskState, Timer, TimerStatus, User
-from engine.models.task import encode_candidates
 from engine.roles import role_for_lane
+from engine.services import lanes
 from engine.services.writes import close_unloaded, insert_rows, write_versioned
 from engine.timers import timer_due
 
@@ -66,7 +66,7 @@ def project_tasks(
             )
             ready_before = {row.id for row in session.scalars(query)}
     new_rows = [
-        _inbox_row(instance, workflow, task_id, task, now) for task_id, task in ready_now.items()
+        _inbox_row(engine, instance, workflow, task_id, task, now) for task_id, task in ready_now.items()
         if task_id not in ready_before
     ]
     if inspect(instance).persistent:
@@ -77,17 +77,21 @@ def project_tasks(
         _close_inbox_row(session, workflow, task_id, now, completed_by)
 
 
-def _inbox_row(instance: ProcessInstance, workflow, task_id: str, task, now: datetime) -> dict:
+def _inbox_row(engine: Engine, instance: ProcessInstance, workflow, task_id: str, task, now: datetime) -> dict:
     spec = task.task_spec
     props = (getattr(spec, "extensions", None) or {}).get("properties", {})
     lane = getattr(spec, "lane", None)
-    owners = task.data.get("lane_owners") if lane else None
-    candidates = encode_candidates(owners.get(lane)) if isinstance(owners, dict) else None
+    offer = lanes.offer_for(engine, lane, task.data)
+    if offer.refused:
+        audit.record(
+            engine.session(), now, "system", "lane_offer_refused", instance_id=instance.id, task_id=task_id,
+            data={"element_id": spec.bpmn_id, "reasons": offer.refused},
+        )
     return {
         "id": task_id, "instance_id": instance.id, "definition_id": instance.definition_id,
         "process_id": instance.process_id, "process_version": instance.process_version,
         "element_id": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id, "lane": lane,
-        "role": role_for_lane(lane), "candidates": candidates, "assignee_id": None,
+        "role": role_for_lane(lane), "candidates": offer.candidates, "unit": offer.unit, "assignee_id": None,
         "business_key": instance.business_key,
         "form_file": props.get("formJsonSchemaFilename"), "ui_form_file": props.get("formUiSchemaFilename"),
         "state": TaskState.READY, "created_at": now, "due_at": _boundary_due(workflow, task),

@@ -13,10 +13,10 @@ from engine.errors import (
     NotFound,
     PermissionDenied,
 )
-from engine.models import HumanTask, InstanceStatus, ProcessInstance, TaskState, User
+from engine.models import HumanTask, InstanceStatus, ProcessInstance, ServiceGrant, TaskState, User
 from engine.roles import task_roles
 from engine.serialization import to_plain
-from engine.services import runner
+from engine.services import lanes, runner
 from engine.services.change import unit_of_work
 from engine.services.transaction import atomic
 
@@ -31,40 +31,24 @@ class TaskService:
     # --- reading -----------------------------------------------------------------------------
 
     def get(self, actor: User, task_id: str) -> HumanTask:
+        """A task of a case the actor takes part in; of any other case it does not exist."""
         task = self.engine.session().get(HumanTask, task_id, populate_existing=True)
         if task is None:
             raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
-        if not self.may_view(actor, task):
-            raise PermissionDenied("this task is not in your inbox", task_id=task_id)
+        self._case_visible(actor, task)
         return task
 
-    def may_view(self, actor: User, task: HumanTask) -> bool:
-        return actor.is_admin or actor.is_service_account or task.assignee_id == actor.id or self._may_work(actor, task)
+    def _case_visible(self, actor: User, task: HumanTask) -> None:
+        try:
+            self.engine.access.readable(actor, task.instance_id)
+        except NotFound as err:
+            raise NotFound(f"task {task.id!r} does not exist", task_id=task.id) from err
 
-    def _may_work(self, actor: User, task: HumanTask) -> bool:
-        if actor.is_admin:
-            return True
-        if task.candidates is not None:
-            return actor.username in task.candidate_usernames
-        if task.role is None:
-            instance = self.engine.session().get(ProcessInstance, task.instance_id, populate_existing=True)
-            return instance is not None and instance.started_by == actor.id
-        return bool(task_roles(task.role) & actor.roles)
-
-    @staticmethod
-    def _role_matches(actor: User):
-        """A task's `role` is one role, or several joined by commas (a lane shared by roles)."""
-        roles = sorted(actor.roles)
-        shared = [
-            condition
-            for role in roles
-            for condition in (
-                HumanTask.role.startswith(f"{role},", autoescape=True),
-                HumanTask.role.endswith(f",{role}", autoescape=True),
-                HumanTask.role.contains(f",{role},", autoescape=True),
-            )
-        ]
-        return or_(HumanTask.role.in_(roles), *shared)
+    def _may_work(self, actor: User, task: HumanTask, started_by: int | None = None) -> bool:
+        if task.role is None and task.candidates is None and started_by is None:
+            instance = self.engine.session().get(ProcessInstance, task.instance_id)
+            started_by = instance.started_by if instance is not None else None
+        return self.engine.access.may_work(actor, task, started_by)
 
     def inbox(
         self,
@@ -76,6 +60,8 @@ class TaskService:
         limit: int = 200,
         offset: int = 0,
     ) -> list[HumanTask]:
+        """The actor's tasks: offered to them, held or completed by them (admins: every task). A
+        case's other tasks show in the case itself, to those who may read it."""
         query = select(HumanTask)
         if instance_id:
             query = query.where(HumanTask.instance_id == instance_id)
@@ -83,18 +69,22 @@ class TaskService:
             query = query.where(HumanTask.state == state)
         if assignee == "me":
             query = query.where(HumanTask.assignee_id == actor.id)
-        if not (actor.is_admin or actor.is_service_account):
-            started = select(ProcessInstance.id).where(ProcessInstance.started_by == actor.id)
-            query = query.where(
-                or_(
-                    self._role_matches(actor) & HumanTask.candidates.is_(None),
-                    HumanTask.candidates.contains(f",{actor.username},", autoescape=True),
-                    HumanTask.assignee_id == actor.id,
-                    HumanTask.role.is_(None) & HumanTask.candidates.is_(None) & HumanTask.instance_id.in_(started),
-                )
-            )
+        if actor.is_service_account or not actor.is_admin:
+            query = query.where(self._mine(actor))
         query = query.order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)
         return list(self.engine.session().scalars(query))
+
+    def _mine(self, actor: User):
+        if actor.is_service_account:
+            granted = select(ServiceGrant.process_id).where(ServiceGrant.user_id == actor.id)
+            return HumanTask.process_id.in_(granted)
+        started = select(ProcessInstance.id).where(ProcessInstance.started_by == actor.id)
+        return or_(
+            self.engine.access.offered_to(actor),
+            HumanTask.assignee_id == actor.id,
+            HumanTask.completed_by == actor.id,
+            HumanTask.role.is_(None) & HumanTask.candidates.is_(None) & HumanTask.instance_id.in_(started),
+        )
 
     # --- claiming ----------------------------------------------------------------------------
 
@@ -151,13 +141,15 @@ class TaskService:
             .execution_options(populate_existing=True)
         )
         row = self.engine.session().execute(query).first()
-        task = self._check_open(actor, task_id, row[0] if row is not None else None)
-        return task, row[1]
+        if row is None:
+            raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
+        return self._check_open(actor, task_id, row[0], row[1].started_by), row[1]
 
-    def _check_open(self, actor: User, task_id: str, task: HumanTask | None) -> HumanTask:
+    def _check_open(self, actor: User, task_id: str, task: HumanTask | None, started_by: int | None = None) -> HumanTask:
         if task is None:
             raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
-        if not self._may_work(actor, task):
+        if not self._may_work(actor, task, started_by):
+            self._case_visible(actor, task)  # a task of a case they take no part in: 404, not 403
             raise PermissionDenied(self._role_message(task), task_id=task_id)
         if task.state != TaskState.READY:
             raise Conflict(f"the task is {task.state}, not ready", task_id=task_id)
@@ -183,6 +175,13 @@ class TaskService:
             data = {}
         if not isinstance(data, dict):
             raise InvalidInput("`data` must be a JSON object", [{"field": "/data", "message": "must be an object"}], task_id=task_id)
+        reserved = lanes.reserved_fields_in(data)
+        if reserved:
+            raise InvalidInput(
+                "who works on a case is decided by the process model, not by a form",
+                [{"field": f"/{name}", "message": "may be set only by the process's own scripts"} for name in reserved],
+                task_id=task_id,
+            )
         if instance.status != InstanceStatus.RUNNING:
             raise Conflict(f"the process instance is {instance.status}", instance_id=instance.id, task_id=task_id)
         definition = self.engine.specs.get(session, instance.definition_id)

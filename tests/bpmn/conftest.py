@@ -54,6 +54,12 @@ class Case:
         assert response.status_code == 200, response.json
         assert response.json["state"] == "completed"
 
+    def refusal_status(self, user: str) -> int:
+        """A task someone may not do: 403 when they take part in the case, else 404 (need-to-know)."""
+        seen = self.api.get(f"/api/v1/process-instances/{self.id}", as_user=user).status_code
+        assert seen in (200, 404)
+        return 403 if seen == 200 else 404
+
     def instance(self) -> dict:
         response = self.api.get(f"/api/v1/process-instances/{self.id}")
         assert response.status_code == 200, response.json

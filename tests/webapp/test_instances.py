@@ -80,9 +80,12 @@ def test_an_unknown_instance_is_404(api):
     assert "does not exist" in response.json["message"]
 
 
-def test_instance_of_another_lane_is_403_for_an_outsider(api, deployed):
+def test_instance_of_another_lane_is_404_for_an_outsider(api, deployed):
     instance_id = api.start("linear").json["id"]
-    assert api.get(f"/api/v1/process-instances/{instance_id}", as_user="outsider").status_code == 403
+    hidden = api.get(f"/api/v1/process-instances/{instance_id}", as_user="outsider")
+    assert hidden.status_code == 404 and instance_id in hidden.json["message"]
+    assert hidden.json == api.get("/api/v1/process-instances/no-such-case", as_user="outsider").json | {
+        "message": hidden.json["message"]}
     assert api.get(f"/api/v1/process-instances/{instance_id}", as_user="clerk").status_code == 200
 
 

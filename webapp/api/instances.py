@@ -1,12 +1,15 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from webapp.api.presenters import instance_dict
+from engine.services.instances import CaseView
+from webapp.api.presenters import instance_dict, reader
 from webapp.api.schemas import (
     HistoryEntrySchema,
     InstanceCreatedSchema,
     InstanceCreateSchema,
+    InstanceListQuerySchema,
     InstanceSchema,
+    InstanceSummarySchema,
     TerminateSchema,
 )
 from webapp.auth import current_user
@@ -17,6 +20,15 @@ blp = Blueprint("instances", __name__, url_prefix="/api/v1/process-instances", d
 
 @blp.route("")
 class InstancesView(MethodView):
+    @blp.arguments(InstanceListQuerySchema, location="query")
+    @blp.response(200, InstanceSummarySchema(many=True))
+    def get(self, query):
+        """The cases the caller takes part in, newest first."""
+        return get_engine().instances.list(
+            current_user(), process_id=query.get("process_id"), status=query.get("status"),
+            business_key=query.get("business_key"), limit=query["limit"], offset=query["offset"],
+        )
+
     @blp.arguments(InstanceCreateSchema)
     @blp.response(201, InstanceCreatedSchema)
     @blp.alt_response(404, description="unknown process or version")
@@ -33,7 +45,7 @@ class InstanceView(MethodView):
     @blp.response(200, InstanceSchema)
     def get(self, instance_id):
         """One instance with its data, ready tasks and open incidents."""
-        return instance_dict(get_engine().instances.get(current_user(), instance_id))
+        return instance_dict(get_engine().instances.read(current_user(), instance_id, **reader()))
 
 
 @blp.route("/<string:instance_id>/history")
@@ -41,7 +53,7 @@ class HistoryView(MethodView):
     @blp.response(200, HistoryEntrySchema(many=True))
     def get(self, instance_id):
         """The audit trail of one instance, oldest first."""
-        return get_engine().instances.history(current_user(), instance_id)
+        return get_engine().instances.history(current_user(), instance_id, **reader())
 
 
 @blp.route("/<string:instance_id>/terminate")
@@ -50,4 +62,6 @@ class TerminateView(MethodView):
     @blp.response(200, InstanceSchema)
     def post(self, body, instance_id):
         """Stop an instance for good (admin), with the reason recorded."""
-        return instance_dict(get_engine().instances.terminate(current_user(), instance_id, body["reason"]))
+        engine = get_engine()
+        instance = engine.instances.terminate(current_user(), instance_id, body["reason"])
+        return instance_dict(CaseView(instance, None))

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from engine.models import HumanTask, ProcessInstance, TaskState
+from flask import request
+
+from engine.models import HumanTask, TaskState
+from engine.services.instances import CaseView
 from webapp.engine_ext import get_engine
+
+
+def reader() -> dict:
+    """Where a read comes from, for the access log: the endpoint and the client's address."""
+    rule = request.url_rule.rule if request.url_rule is not None else request.path
+    return {"via": f"{request.method} {rule}", "client": request.remote_addr}
 
 
 def task_dict(task: HumanTask) -> dict:
@@ -30,8 +39,10 @@ def task_dict(task: HumanTask) -> dict:
     }
 
 
-def instance_dict(instance: ProcessInstance) -> dict:
+def instance_dict(view: CaseView) -> dict:
+    """The case as this reader may see it (`view.data` is already cut to their part in it)."""
     engine = get_engine()
+    instance = view.instance
     ready = engine.tasks.inbox_for_instance(instance.id, state=TaskState.READY)
     return {
         "id": instance.id,
@@ -39,7 +50,7 @@ def instance_dict(instance: ProcessInstance) -> dict:
         "process_id": instance.process_id,
         "version": instance.process_version,
         "business_key": instance.business_key,
-        "data": instance.data or {},
+        "data": view.data,
         "ready_tasks": [task_dict(t) for t in ready],
         "incidents": [
             {"id": i.id, "task_id": i.task_id, "message": i.message, "created_at": i.created_at}

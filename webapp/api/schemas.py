@@ -112,6 +112,25 @@ class HistoryEntrySchema(Schema):
     data = fields.Raw(allow_none=True)
 
 
+class InstanceListQuerySchema(Schema):
+    process_id = fields.String(validate=validate.Length(min=1, max=200))
+    status = fields.String(validate=validate.OneOf(["running", "completed", "error", "terminated"]))
+    business_key = fields.String(validate=validate.Length(min=1, max=200))
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=2**31 - 1))
+
+
+class InstanceSummarySchema(Schema):
+    id = fields.String()
+    process_id = fields.String()
+    version = fields.Integer(attribute="process_version")
+    status = fields.String()
+    business_key = fields.String(allow_none=True)
+    created_at = fields.DateTime(format="iso")
+    updated_at = fields.DateTime(format="iso")
+    ended_at = fields.DateTime(format="iso", allow_none=True)
+
+
 class TaskQuerySchema(Schema):
     process_instance_id = fields.String()
     state = fields.String(validate=validate.OneOf(["ready", "completed", "cancelled"]))

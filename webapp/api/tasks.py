@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from webapp.api.presenters import task_dict
+from webapp.api.presenters import reader, task_dict
 from webapp.api.schemas import TaskAssignSchema, TaskCompleteSchema, TaskQuerySchema, TaskSchema
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine
@@ -26,7 +26,10 @@ class TasksView(MethodView):
 class TaskView(MethodView):
     @blp.response(200, TaskSchema)
     def get(self, task_id):
-        return task_dict(get_engine().tasks.get(current_user(), task_id))
+        engine, actor = get_engine(), current_user()
+        task = engine.tasks.get(actor, task_id)
+        engine.access.log_read(actor, task.instance_id, **reader())
+        return task_dict(task)
 
 
 @blp.route("/<string:task_id>/claim")
