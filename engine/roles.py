@@ -20,7 +20,7 @@ LANE_ROLES = (
     "compensation_officer",
     "clerk",
 )
-KNOWN_ROLES = (ADMIN, PROCESS_ANALYST, *LANE_ROLES)
+KNOWN_ROLES = (ADMIN, PROCESS_ANALYST, *LANE_ROLES, "chief_prosecutor", "court_chair", "elder_of_sworn_advocates", "citizen")
 
 
 def _slug(name: str) -> str:
