@@ -86,18 +86,24 @@ SAFE_BUILTINS: dict[str, Any] = {
     "__import__": _restricted_import,
 }
 
-HELPER_NAMES = frozenset({"working_days", "hours", "now", "today", "Decimal", "date", "timedelta",
+HELPER_NAMES = frozenset({"working_days", "days", "months", "hours", "now", "today", "Decimal", "date", "timedelta",
                           "datetime", "math", "decimal"})
 
 
 def helpers(now: datetime) -> dict[str, Callable[..., Any] | Any]:
     """Deadline helpers bound to the engine clock's `now` for one evaluation."""
 
-    def working_days(n: int) -> str:
-        return deadlines.working_days_deadline(now, n).isoformat()
+    def working_days(n: int, start: str | None = None) -> str:
+        return deadlines.working_days_deadline(now, n, start).isoformat()
 
-    def hours(n: float) -> str:
-        return deadlines.hours_deadline(now, n).isoformat()
+    def days(n: int, start: str | None = None) -> str:
+        return deadlines.days_deadline(now, n, start).isoformat()
+
+    def months(n: int, start: str | None = None) -> str:
+        return deadlines.months_deadline(now, n, start).isoformat()
+
+    def hours(n: float, start: str | None = None) -> str:
+        return deadlines.hours_deadline(now, n, start).isoformat()
 
     def now_() -> datetime:
         return now
@@ -107,6 +113,8 @@ def helpers(now: datetime) -> dict[str, Callable[..., Any] | Any]:
 
     return {
         "working_days": working_days,
+        "days": days,
+        "months": months,
         "hours": hours,
         "now": now_,
         "today": today,

@@ -34,14 +34,33 @@ def find_task(workflow, task_id: str):
         return None
 
 
-def _boundary_due(workflow, task) -> datetime | None:
-    """A user task's due time is the earliest timer attached to it (a boundary deadline)."""
+def _boundary_due(task, interrupting_only: bool = False) -> datetime | None:
+    """The earliest timer attached to the task as a boundary event."""
     parent = task.parent
     if parent is None or not isinstance(parent.task_spec, BoundaryEventSplit):
         return None
-    dues = [timer_due(sibling) for sibling in parent.children if sibling is not task]
+    dues = [
+        timer_due(sibling) for sibling in parent.children
+        if sibling is not task and (not interrupting_only or getattr(sibling.task_spec, "cancel_activity", True))
+    ]
     dues = [d for d in dues if d is not None]
     return min(dues) if dues else None
+
+
+def _nearest_due(workflow, task) -> datetime | None:
+    """A user task's due time: its own boundary timer, else the interrupting boundary timer of the
+    nearest enclosing subprocess that has one (the deadline of the whole phase it belongs to)."""
+    due = _boundary_due(task)
+    current = task
+    while due is None:
+        parent_id = getattr(current.workflow, "parent_task_id", None)
+        if parent_id is None:
+            return None
+        current = workflow.get_task_from_id(parent_id)
+        if current is None:
+            return None
+        due = _boundary_due(current, interrupting_only=True)
+    return due
 
 
 def ready_manual_tasks(workflow) -> set[str]:
@@ -94,7 +113,7 @@ def _inbox_row(engine: Engine, instance: ProcessInstance, workflow, task_id: str
         "role": role_for_lane(lane), "candidates": offer.candidates, "unit": offer.unit, "assignee_id": None,
         "business_key": instance.business_key,
         "form_file": props.get("formJsonSchemaFilename"), "ui_form_file": props.get("formUiSchemaFilename"),
-        "state": TaskState.READY, "created_at": now, "due_at": _boundary_due(workflow, task),
+        "state": TaskState.READY, "created_at": now, "due_at": _nearest_due(workflow, task),
         "completed_at": None, "completed_by": None, "lock_version": 1,
     }
 
