@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
+from engine import instructions
 from engine.bundle import ParsedBundle, ParsedProcess
 from engine.forms import schema_problems
 from engine.problems import Problem
@@ -48,12 +49,20 @@ def _lint_process(bundle: ParsedBundle, process: ParsedProcess) -> Iterator[Prob
                 yield from _code_problems(file_name, element, line, kind, source, is_script)
             yield from _timer_problems(file_name, element, line, task_spec)
             yield from _form_problems(bundle, file_name, element, line, task_spec)
+            yield from _instruction_problems(file_name, element, line, task_spec)
             if _is_user_task(task_spec) and not getattr(task_spec, "lane", None):
                 yield Problem(
                     file_name, element, line,
                     "user task is outside any lane: only the instance's starter and admins may work on it",
                     severity="warning",
                 )
+
+
+def _instruction_problems(file_name, element, line, task_spec) -> Iterator[Problem]:
+    source = (getattr(task_spec, "extensions", None) or {}).get("instructionsForEndUser")
+    if isinstance(source, str) and source.strip():
+        for message in instructions.problems(source):
+            yield Problem(file_name, element, line, message)
 
 
 def _is_user_task(task_spec) -> bool:

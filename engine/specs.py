@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy.orm import Session
 
+from engine import instructions
 from engine.bundle import parse_stored
 from engine.errors import NotFound
 from engine.forms import FormValidator
@@ -64,6 +65,22 @@ class LoadedDefinition:
         if name not in self._fields:
             self._fields[name] = frozenset(_top_level_fields(self.form_schema(name)))
         return self._fields[name]
+
+    def instructions(self, element_id: str) -> str | None:
+        """The task's `instructionsForEndUser` template, if it has one."""
+        for task_spec in self._task_specs():
+            if getattr(task_spec, "bpmn_id", None) == element_id:
+                text = (getattr(task_spec, "extensions", None) or {}).get("instructionsForEndUser")
+                return text if isinstance(text, str) and text.strip() else None
+        return None
+
+    def task_fields(self, element_id: str, form_file: str | None) -> frozenset[str]:
+        """What a task shows its person: its form's fields and those its instructions read."""
+        key = f"{element_id}\0{form_file}"
+        if key not in self._fields:
+            source = self.instructions(element_id)
+            self._fields[key] = self.form_fields(form_file) | (instructions.fields_used(source) if source else frozenset())
+        return self._fields[key]
 
     def form_validator(self, name: str) -> FormValidator | None:
         validator = self._validators.get(name)

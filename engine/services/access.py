@@ -103,19 +103,19 @@ class AccessService:
     # --- how much of a case ------------------------------------------------------------------
 
     def visible_fields(self, actor: User, instance: ProcessInstance, standing: Standing) -> frozenset[str] | None:
-        """None: every field. Otherwise the fields of the forms the participant completed or holds,
-        and the fields they gave when starting the case."""
+        """None: every field. Otherwise the fields of the forms the participant completed or holds
+        (and those their instructions show), and the fields they gave when starting the case."""
         if standing is Standing.SUPERVISOR:
             return None
         session = self.engine.session()
         rows = session.execute(
-            select(HumanTask.definition_id, HumanTask.form_file).where(
-                HumanTask.instance_id == instance.id, HumanTask.form_file.is_not(None), self.participation(actor)
+            select(HumanTask.definition_id, HumanTask.element_id, HumanTask.form_file).where(
+                HumanTask.instance_id == instance.id, self.participation(actor)
             )
         ).all()
         fields: set[str] = set()
-        for definition_id, form_file in set(rows):
-            fields.update(self.engine.specs.get(session, definition_id).form_fields(form_file))
+        for definition_id, element_id, form_file in set(rows):
+            fields.update(self.engine.specs.get(session, definition_id).task_fields(element_id, form_file))
         if instance.started_by == actor.id:
             fields.update(self._start_fields(instance))
         return frozenset(fields)

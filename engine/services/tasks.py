@@ -6,17 +6,19 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import or_, select
 from sqlalchemy.orm import lazyload
 
-from engine import audit
+from engine import audit, instructions
 from engine.errors import (
     Conflict,
     InvalidInput,
     NotFound,
     PermissionDenied,
 )
+from engine.instructions import Rendered
 from engine.models import HumanTask, InstanceStatus, ProcessInstance, ServiceGrant, TaskState, User
 from engine.roles import task_roles
 from engine.serialization import to_plain
 from engine.services import lanes, runner
+from engine.services.access import AccessService
 from engine.services.change import unit_of_work
 from engine.services.transaction import atomic
 
@@ -37,6 +39,17 @@ class TaskService:
             raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
         self._case_visible(actor, task)
         return task
+
+    def detail(self, actor: User, task_id: str) -> tuple[HumanTask, dict, Rendered]:
+        """A task with the data it shows (its form's fields and those its instructions read, as
+        far as the reader may see them) and its instructions filled in with that data."""
+        task = self.get(actor, task_id)
+        instance, standing = self.engine.access.readable(actor, task.instance_id)
+        definition = self.engine.specs.get(self.engine.session(), task.definition_id)
+        shown = definition.task_fields(task.element_id, task.form_file)
+        visible = self.engine.access.visible_fields(actor, instance, standing)
+        data = AccessService.filter_data(instance.data, shown if visible is None else shown & visible)
+        return task, data, instructions.render(definition.instructions(task.element_id), data)
 
     def _case_visible(self, actor: User, task: HumanTask) -> None:
         try:

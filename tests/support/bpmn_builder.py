@@ -49,16 +49,19 @@ class ProcessBuilder:
 
     def user_task(
         self, node_id: str, name: str = "", lane: str | None = None, form: str | None = None,
-        ui_form: str | None = None,
+        ui_form: str | None = None, instructions: str | None = None,
     ) -> str:
         props = ""
-        if form or ui_form:
+        if form or ui_form or instructions:
             items = ""
             if form:
                 items += f'<spiffworkflow:property name="formJsonSchemaFilename" value={quoteattr(form)}/>'
             if ui_form:
                 items += f'<spiffworkflow:property name="formUiSchemaFilename" value={quoteattr(ui_form)}/>'
-            props = f"<bpmn:extensionElements><spiffworkflow:properties>{items}</spiffworkflow:properties></bpmn:extensionElements>"
+            props = f"<spiffworkflow:properties>{items}</spiffworkflow:properties>" if items else ""
+            if instructions:
+                props += f"<spiffworkflow:instructionsForEndUser>{escape(instructions)}</spiffworkflow:instructionsForEndUser>"
+            props = f"<bpmn:extensionElements>{props}</bpmn:extensionElements>"
         return self._add(node_id, "userTask", f"name={quoteattr(name or node_id)}", lane=lane, head=props)
 
     def script_task(self, node_id: str, script: str, lane: str | None = None) -> str:

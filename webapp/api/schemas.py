@@ -62,6 +62,10 @@ class InstanceCreatedSchema(Schema):
 
 
 class TaskSchema(Schema):
+    # Only the single-task view carries `data` and `instructions` (lists stay cheap).
+    data = fields.Dict(dump_only=True)
+    instructions = fields.String(allow_none=True, dump_only=True)
+    instructions_error = fields.String(allow_none=True, dump_only=True)
     id = fields.String()
     process_instance_id = fields.String()
     process_id = fields.String()

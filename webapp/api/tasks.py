@@ -26,10 +26,11 @@ class TasksView(MethodView):
 class TaskView(MethodView):
     @blp.response(200, TaskSchema)
     def get(self, task_id):
+        """One task with its instructions filled in and the case data it shows."""
         engine, actor = get_engine(), current_user()
-        task = engine.tasks.get(actor, task_id)
+        task, data, rendered = engine.tasks.detail(actor, task_id)
         engine.access.log_read(actor, task.instance_id, **reader())
-        return task_dict(task)
+        return {**task_dict(task), "data": data, "instructions": rendered.text, "instructions_error": rendered.error}
 
 
 @blp.route("/<string:task_id>/claim")
