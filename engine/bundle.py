@@ -16,6 +16,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.problems import Problem
+from engine.routed_message import route_by_index
 from engine.timers import use_engine_clock
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -148,7 +149,7 @@ def _collect_processes(bundle, parser, bpmn_roots, bpmn_texts, dmn_texts) -> Non
         try:
             spec = parser.get_spec(process_id)
             subprocess_specs = parser.get_subprocess_specs(process_id)
-            use_engine_clock(spec, subprocess_specs)
+            _adapt(spec, subprocess_specs)
         except ValidationException as err:
             bundle.problems.append(_validation_problem(file_name, err))
             continue
@@ -186,6 +187,12 @@ def _all_task_specs(spec, subprocess_specs: dict):
         yield from sub.task_specs.values()
 
 
+def _adapt(spec, subprocess_specs: dict) -> None:
+    """Our clock for timers, our index for message routing, in every parsed spec."""
+    use_engine_clock(spec, subprocess_specs)
+    route_by_index(spec, subprocess_specs)
+
+
 def content_hash(files: dict[str, str]) -> str:
     digest = hashlib.sha256()
     for name in sorted(files):
@@ -206,5 +213,5 @@ def parse_stored(process_id: str, files_json: str) -> tuple[object, dict]:
         elif lower.endswith(".bpmn"):
             parser.add_bpmn_xml(etree.fromstring(text.encode(), _safe_xml_parser()), filename=name)
     spec, subprocess_specs = parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
-    use_engine_clock(spec, subprocess_specs)
+    _adapt(spec, subprocess_specs)
     return spec, subprocess_specs

@@ -18,6 +18,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
+from engine import gateways
 from engine.errors import EngineError
 from engine.serialization import to_plain
 
@@ -54,10 +55,25 @@ def _is_message_wait(task) -> bool:
     return task.state == TaskState.WAITING and isinstance(event, MessageEventDefinition)
 
 
+def is_waiting(task) -> bool:
+    """Whether a message can still be delivered to this task (a message catch, or a message's
+    branch at a waiting event-based gateway)."""
+    race = gateways.race_of(task)
+    if race is not None:
+        return isinstance(race[1], MessageEventDefinition)
+    return _is_message_wait(task)
+
+
 def waits(workflow) -> list[Wait]:
-    """Every waiting message catch (receive tasks, catch and boundary events, message starts)."""
+    """Every waiting message catch (receive tasks, catch and boundary events, message starts, and
+    messages racing at an event-based gateway, each on its branch's task)."""
     found = []
     for task in workflow.get_tasks(state=TaskState.WAITING):
+        if gateways.is_event_gateway(task):
+            for branch, event in gateways.racing_branches(task):
+                if isinstance(event, MessageEventDefinition):
+                    found.append(Wait(branch, event.name, _wait_correlation(workflow, task, event)))
+            continue
         if not _is_message_wait(task):
             continue
         event = task.task_spec.event_definition
@@ -83,12 +99,20 @@ def _wait_correlation(workflow, task, event) -> dict[str, Any]:
 def deliver(task, payload: Any, correlation: dict) -> None:
     """Hand a matched message to one waiting task, as SpiffWorkflow's own catch would, without
     re-deriving correlation from the payload (the match was decided by the index)."""
-    event_definition = task.task_spec.event_definition
+    race = gateways.race_of(task)
+    event_definition = race[1] if race is not None else task.task_spec.event_definition
     keys: dict[str, dict] = {}
     for prop in event_definition.correlation_properties:
         for key in prop.correlation_keys:
             keys.setdefault(key, {})[prop.name] = correlation.get(prop.name)
     event = BpmnEvent(event_definition, payload=payload, correlations=keys)
+    if race is not None:
+        # The gateway catches it; the next engine step runs this branch and drops the others.
+        gateway = race[0]
+        gateway.task_spec.event_definition.catch(gateway, event)
+        task.workflow.correlations.update(keys)
+        gateway.task_spec._update(gateway)
+        return
     event_definition.update_internal_data(task, event)
     task.workflow.correlations.update(keys)
     task._set_internal_data(event_fired=True)

@@ -19,6 +19,8 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
 from engine.errors import EngineError
+from engine.routed_message import RoutedMessage, SpiffMessageEventDefinition
+from engine.timers import SWAPS
 
 
 class SpeclessWorkflowConverter(BpmnWorkflowConverter):
@@ -65,6 +67,10 @@ def _register_data_types(registry) -> None:
 def _build_serializer() -> BpmnWorkflowSerializer:
     config = dict(SPIFF_CONFIG)
     config[BpmnWorkflow] = SpeclessWorkflowConverter
+    # A timer that won a race at an event-based gateway is stored among the gateway's seen events.
+    for original, clocked in SWAPS.items():
+        config[clocked] = config[original]
+    config[RoutedMessage] = config[SpiffMessageEventDefinition]
     registry = BpmnWorkflowSerializer.configure(config)
     _register_data_types(registry)
     return BpmnWorkflowSerializer(registry)

@@ -8,7 +8,9 @@ time instead of sleeping, and every web process agrees with the timers table.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
@@ -18,32 +20,41 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.util.task import TaskState
 
+from engine import gateways
+
 
 def _now(my_task) -> datetime:
     clock = getattr(my_task.workflow.script_engine, "clock", None)
     return clock.now() if clock is not None else datetime.now(UTC)
 
 
-def _fired_when_due(my_task, event_value: str) -> bool:
-    if TimerEventDefinition.get_datetime(event_value) <= _now(my_task):
-        my_task._set_internal_data(event_fired=True)
-    return my_task._get_internal_data("event_fired", False)
+class _Keys:
+    """Where a timer keeps its due time and its 'fired' flag in the task's internal data. A timer
+    racing at an event-based gateway gets keys of its own (engine.gateways.branch_keys)."""
+
+    value_key = "event_value"
+    fired_key = "event_fired"
+
+    def _fired_when_due(self, my_task, event_value: str) -> bool:
+        if TimerEventDefinition.get_datetime(event_value) <= _now(my_task):
+            my_task.internal_data[self.fired_key] = True
+        return my_task.internal_data.get(self.fired_key, False)
 
 
-class ClockedTimeDate(TimeDateEventDefinition):
+class ClockedTimeDate(_Keys, TimeDateEventDefinition):
     def has_fired(self, my_task) -> bool:
-        event_value = my_task._get_internal_data("event_value")
+        event_value = my_task.internal_data.get(self.value_key)
         if event_value is None:
             event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
             # Store a normalised UTC ISO string, so the timers table and the check agree.
             event_value = TimerEventDefinition.parse_time_or_duration(event_value).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        return _fired_when_due(my_task, event_value)
+            my_task.internal_data[self.value_key] = event_value
+        return self._fired_when_due(my_task, event_value)
 
 
-class ClockedDuration(DurationTimerEventDefinition):
+class ClockedDuration(_Keys, DurationTimerEventDefinition):
     def has_fired(self, my_task) -> bool:
-        event_value = my_task._get_internal_data("event_value")
+        event_value = my_task.internal_data.get(self.value_key)
         if event_value is None:
             expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
             start = _now(my_task)
@@ -51,11 +62,11 @@ class ClockedDuration(DurationTimerEventDefinition):
                 TimerEventDefinition.parse_iso_duration(expression), start
             )
             event_value = (start + duration).isoformat()
-            my_task._set_internal_data(event_value=event_value)
-        return _fired_when_due(my_task, event_value)
+            my_task.internal_data[self.value_key] = event_value
+        return self._fired_when_due(my_task, event_value)
 
 
-class ClockedCycle(CycleTimerEventDefinition):
+class ClockedCycle(_Keys, CycleTimerEventDefinition):
     def cycle_complete(self, my_task) -> bool:
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
@@ -107,16 +118,39 @@ def use_engine_clock(spec, subprocess_specs: dict) -> None:
                 replacement = SWAPS.get(type(inner))
                 if replacement is not None:
                     inner.__class__ = replacement
+            gateways.branch_keys(task_spec)
+
+
+def waiting_timers(workflow) -> Iterator[tuple[Any, datetime]]:
+    """(task, due time) of every waiting timer: timer events, and timers racing at an event-based
+    gateway (tracked on their branch's task)."""
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        if gateways.is_event_gateway(task):
+            for branch, _definition in gateways.racing_branches(task):
+                due = timer_due(branch)
+                if due is not None:
+                    yield branch, due
+            continue
+        due = timer_due(task)
+        if due is not None:
+            yield task, due
 
 
 def timer_due(task) -> datetime | None:
-    """The due time of a waiting timer task, or None when the task is not a waiting timer."""
-    if task.state != TaskState.WAITING:
-        return None
-    event = getattr(task.task_spec, "event_definition", None)
+    """The due time of a waiting timer (a timer event, or a timer's branch at an event-based
+    gateway), or None when the task is not one."""
+    race = gateways.race_of(task) if task.state == TaskState.MAYBE else None
+    if race is not None:
+        gateway, event = race
+        holder, key = gateway, getattr(event, "value_key", "event_value")
+    else:
+        if task.state != TaskState.WAITING:
+            return None
+        event = getattr(task.task_spec, "event_definition", None)
+        holder, key = task, "event_value"
     if not isinstance(event, TimerEventDefinition):
         return None
-    value = task._get_internal_data("event_value")
+    value = holder.internal_data.get(key)
     if isinstance(value, dict):
         value = value.get("next") if value.get("cycles", 0) != 0 else None
     if not value:

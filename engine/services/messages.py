@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
 from engine import audit, messages
@@ -114,7 +113,7 @@ class MessageService:
                 continue
             change = unit.change(instance)
             tasks = [find_task(change.workflow, wait.task_id) for wait in waits]
-            tasks = [t for t in tasks if t is not None and t.state == SpiffState.WAITING]
+            tasks = [t for t in tasks if t is not None and messages.is_waiting(t)]
             if not tasks:
                 continue  # the wait was satisfied meanwhile (its row is about to disappear)
             for task in tasks:

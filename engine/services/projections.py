@@ -19,7 +19,7 @@ from engine.models import HumanTask, MessageWait, ProcessInstance, TaskState, Ti
 from engine.roles import role_for_lane
 from engine.services import lanes
 from engine.services.writes import close_unloaded, insert_rows, write_versioned
-from engine.timers import timer_due
+from engine.timers import timer_due, waiting_timers
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
@@ -140,10 +140,7 @@ def project_timers(engine: Engine, instance: ProcessInstance, workflow, now: dat
     query = select(Timer).where(Timer.instance_id == instance.id, Timer.status == TimerStatus.PENDING)
     with session.no_autoflush:
         pending = {row.task_id: row for row in session.scalars(query)}
-    for task in workflow.get_tasks(state=SpiffState.WAITING):
-        due = timer_due(task)
-        if due is None:
-            continue
+    for task, due in waiting_timers(workflow):
         row = pending.pop(str(task.id), None)
         if row is not None:
             if row.due_at != due:  # a cycle timer fired and moved on to its next occurrence

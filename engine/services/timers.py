@@ -4,7 +4,6 @@ import logging
 import random
 from typing import TYPE_CHECKING
 
-from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
 from engine.errors import Conflict
@@ -69,7 +68,7 @@ class TimerService:
                     return False
                 change = unit.change(instance)
                 task = find_task(change.workflow, timer.task_id)
-                if task is None or task.state != SpiffState.WAITING or timer_due(task) != timer.due_at:
+                if task is None or timer_due(task) != timer.due_at:
                     # Fired by another process between our read of the row and of the instance
                     # (SQLite has no row locks to stop that read); a cycle timer stays waiting
                     # but has moved on to its next due time. Nothing left to do.
