@@ -86,3 +86,19 @@ class SandboxMemoryError(SandboxError):
 
 class ScriptError(SandboxError):
     """The user's code itself raised an exception (NameError, ZeroDivisionError, ...)."""
+
+
+class BpmnError(EngineError):
+    """A business error a service handler raises on purpose ("nobody is eligible"): an error
+    boundary event on the service task with this code (or a catch-all one) takes it, with `data`
+    in the task data; without one it becomes an incident carrying the code and the message."""
+
+    def __init__(self, code: str, message: str, data: dict | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.data = data
+
+
+class BusinessErrorCaught(EngineError):
+    """Internal signal: a BpmnError was handed to its boundary event, so the service task stops
+    without failing and the case goes on along the boundary's path."""

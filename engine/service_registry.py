@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from engine.errors import EngineError
+from engine.business_errors import hand_to_boundary
+from engine.errors import BpmnError, BusinessErrorCaught, EngineError
 
 Handler = Callable[[dict[str, Any], dict[str, Any]], Any]
 
@@ -38,7 +39,7 @@ INSTANCE_ATTRIBUTE = "lieta_instance_id"  # set on every workflow the engine loa
 class ServiceTaskError(EngineError):
     """A service handler failed; the message is the handler's own error text."""
 
-    def __init__(self, message: str, *, operation: str, **context) -> None:
+    def __init__(self, message: str, *, operation: str | None, **context) -> None:
         super().__init__(message, **context)
         self.operation = operation
 
@@ -100,6 +101,15 @@ class ServiceRegistry:
         token = current_call.set(ServiceCall(operation_name, instance_id, str(task.id), element))
         try:
             result = operation.handler(params, dict(task.data))
+        except BpmnError as err:
+            if hand_to_boundary(task, err):
+                task.internal_data["business_error_caught"] = True
+                raise BusinessErrorCaught(f"{operation_name}: {err.code}", element_id=element, task_id=str(task.id)) from err
+            raise ServiceTaskError(
+                f"{operation_name} raised the business error {err.code}: {err.message} "
+                "(no error boundary event on the task catches it)",
+                operation=None, element_id=element, task_id=str(task.id),
+            ) from err
         except EngineError as err:
             raise ServiceTaskError(
                 f"{operation_name} failed: {err}", operation=operation_name, element_id=element, task_id=str(task.id)

@@ -13,7 +13,8 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
 from engine import audit, messages
-from engine.errors import EngineError
+from engine.business_errors import cancel_stopped_services
+from engine.errors import BusinessErrorCaught, EngineError
 from engine.models import (
     Incident,
     IncidentStatus,
@@ -65,12 +66,26 @@ def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkfl
 
 def advance(workflow: BpmnWorkflow) -> Failure | None:
     """Run everything the engine can run on its own. A failure is returned, not raised: it must
-    put the instance into `error` without losing the change that led to it."""
-    try:
-        workflow.do_engine_steps()
-    except (EngineError, SpiffWorkflowException) as err:
-        return failure_of(workflow, err)
-    return None
+    put the instance into `error` without losing the change that led to it. A business error
+    that a boundary event took is no failure: the case goes on along the boundary's path."""
+    while True:
+        try:
+            workflow.do_engine_steps()
+        except (EngineError, SpiffWorkflowException) as err:
+            if _business_error_caught(err):
+                cancel_stopped_services(workflow)
+                continue
+            return failure_of(workflow, err)
+        return None
+
+
+def _business_error_caught(err: BaseException) -> bool:
+    cause: BaseException | None = err
+    while cause is not None:
+        if isinstance(cause, BusinessErrorCaught):
+            return True
+        cause = cause.__cause__
+    return False
 
 
 def run_task(workflow: BpmnWorkflow, task) -> Failure | None:
@@ -78,6 +93,9 @@ def run_task(workflow: BpmnWorkflow, task) -> Failure | None:
     try:
         task.run()
     except (EngineError, SpiffWorkflowException) as err:
+        if _business_error_caught(err):
+            cancel_stopped_services(workflow)
+            return advance(workflow)
         if task.state != SpiffState.ERROR:
             task.error()
         return failure_of(workflow, err)
