@@ -15,6 +15,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
+from engine import dmn
 from engine.problems import Problem
 from engine.routed_message import route_by_index
 from engine.timers import use_engine_clock
@@ -110,7 +111,7 @@ def parse_bundle(files: list[tuple[str, bytes]]) -> ParsedBundle:
                 bundle.element_files.setdefault(element_id, name)
         try:
             if lower.endswith(".dmn"):
-                parser.add_dmn_xml(root, filename=name)
+                _add_dmn(parser, root, name)
                 dmn_texts[name] = text
             else:
                 if root.tag != f"{{{BPMN_NS}}}definitions":
@@ -149,7 +150,7 @@ def _collect_processes(bundle, parser, bpmn_roots, bpmn_texts, dmn_texts) -> Non
         try:
             spec = parser.get_spec(process_id)
             subprocess_specs = parser.get_subprocess_specs(process_id)
-            _adapt(spec, subprocess_specs)
+            _adapt(parser, spec, subprocess_specs)
         except ValidationException as err:
             bundle.problems.append(_validation_problem(file_name, err))
             continue
@@ -187,10 +188,19 @@ def _all_task_specs(spec, subprocess_specs: dict):
         yield from sub.task_specs.values()
 
 
-def _adapt(spec, subprocess_specs: dict) -> None:
-    """Our clock for timers, our index for message routing, in every parsed spec."""
+def _add_dmn(parser, root, name: str) -> None:
+    """Each decision of a file as its own document, and the table policies SpiffWorkflow drops."""
+    policies = parser.__dict__.setdefault("lieta_dmn_policies", {})
+    policies.update(dmn.table_policies(root))
+    for document in dmn.single_decision_documents(root):
+        parser.add_dmn_xml(document, filename=name)
+
+
+def _adapt(parser, spec, subprocess_specs: dict) -> None:
+    """Our clock for timers, our index for message routing, our decision tables, in every spec."""
     use_engine_clock(spec, subprocess_specs)
     route_by_index(spec, subprocess_specs)
+    dmn.check_decisions(spec, subprocess_specs, parser.__dict__.get("lieta_dmn_policies", {}))
 
 
 def content_hash(files: dict[str, str]) -> str:
@@ -209,9 +219,9 @@ def parse_stored(process_id: str, files_json: str) -> tuple[object, dict]:
     for name, text in files.items():
         lower = name.lower()
         if lower.endswith(".dmn"):
-            parser.add_dmn_xml(etree.fromstring(text.encode(), _safe_xml_parser()), filename=name)
+            _add_dmn(parser, etree.fromstring(text.encode(), _safe_xml_parser()), name)
         elif lower.endswith(".bpmn"):
             parser.add_bpmn_xml(etree.fromstring(text.encode(), _safe_xml_parser()), filename=name)
     spec, subprocess_specs = parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
-    _adapt(spec, subprocess_specs)
+    _adapt(parser, spec, subprocess_specs)
     return spec, subprocess_specs
