@@ -82,6 +82,15 @@ def test_known_optimum(data, expected, cost):
     assert check(parse_problem(data), result.to_dict()) == []
 
 
+@pytest.mark.parametrize("extra_requests", [0, 1])
+def test_objective_counts_a_half_km_distance_as_the_checker_does(extra_requests):
+    # 12.4² + 9.3² = 15.5² in decimals; floats put it a hair below, and math.hypot above
+    data = problem([lawyer("A", at=(-20.9, 36.6), capacity=2)],
+                   [request(f"r{i}", at=(-33.3, 27.3)) for i in range(1 + extra_requests)])
+    parsed = parse_problem(data)
+    assert check(parsed, solve(parsed).to_dict()) == []
+
+
 def test_greedy_is_worse_on_distance_heavy_case():
     data = KNOWN[1].values[0]
     parsed = parse_problem(data)
