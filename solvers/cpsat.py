@@ -22,11 +22,11 @@ from typing import Any
 # see docs/solvers.md) they needed 2-5x more work to reach the same answer.
 NUM_WORKERS = 1
 RANDOM_SEED = 7
-# Deterministic time units per second of the caller's budget, unless a model passes its
-# own rate.  Measured on the 2-core development machine, one unit took about 2.7 s of
-# wall-clock time in the roster model and 6-8 s in the hearings model; each model's rate
-# is set so that a quiet run stays within about half to two thirds of its budget.
-DETERMINISTIC_TIME_PER_SECOND = 0.2
+# Deterministic time units per second of the caller's budget.  Measured on the 2-core
+# development machine, one unit took 2.7-4 s of wall-clock time in the roster model and
+# 6-8 s in the hearings model (3-4x that with both cores busy), so at 0.1 a quiet search
+# takes well under its budget and a busy one stays far from the backstop.
+DETERMINISTIC_TIME_PER_SECOND = 0.1
 # The wall-clock backstop: generous, so that only a machine far slower or busier than
 # the budget assumes reaches it.
 WALL_CLOCK_FACTOR = 3.0
@@ -52,9 +52,8 @@ class Budget:
     the first search: parsing and the greedy plan before it cannot change the answer.
     """
 
-    def __init__(self, time_limit: float, wall_clock_limit: float | None = None,
-                 units_per_second: float = DETERMINISTIC_TIME_PER_SECOND) -> None:
-        self.deterministic = max(time_limit, 0.0) * units_per_second
+    def __init__(self, time_limit: float, wall_clock_limit: float | None = None) -> None:
+        self.deterministic = max(time_limit, 0.0) * DETERMINISTIC_TIME_PER_SECOND
         self.wall_clock_limit = default_wall_clock_limit(time_limit) if wall_clock_limit is None else wall_clock_limit
         self.deadline: float | None = None
         self.used = 0.0  # deterministic units spent so far

@@ -15,8 +15,6 @@ from solvers.hearings.timeline import Placement, Timeline, greedy_schedule, prop
 from solvers.status import Status
 
 DEFAULT_TIME_LIMIT = 30.0
-# Deterministic units per budget second: one unit took 6-8 s here (see solvers/cpsat.py).
-DETERMINISTIC_TIME_PER_SECOND = 0.1
 NO_SLOT = "no working-day slot in the window where every participant, a room and a prison link are free"
 
 
@@ -38,7 +36,7 @@ def solve(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT,
 def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT,
                      wall_clock_limit: float | None = None) -> tuple[Result, SolveStats]:
     started = time.perf_counter()
-    budget = cpsat.Budget(time_limit, wall_clock_limit, DETERMINISTIC_TIME_PER_SECOND)
+    budget = cpsat.Budget(time_limit, wall_clock_limit)
     stats = SolveStats()
     empty = Timeline(problem, [])
     impossible = [h for h in range(len(problem.hearings)) if not proposals(problem, h, empty, 1)]

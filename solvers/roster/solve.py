@@ -21,8 +21,6 @@ SINGLE_SOLVE_MAX_DAYS = 31
 # The extra LP cuts of level 2 were measured to be what proves 200-prosecutor rosters.
 MODEL_PARAMETERS = "linearization_level: 2"
 PENALTY_FREE_SHARE = 0.5  # of the time limit, for the penalty-free shortcut
-# Deterministic units per budget second: one unit took about 2.7 s here (see solvers/cpsat.py).
-DETERMINISTIC_TIME_PER_SECOND = 0.2
 
 
 @dataclasses.dataclass
@@ -45,7 +43,7 @@ def solve(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT,
 def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT,
                      wall_clock_limit: float | None = None) -> tuple[Result, SolveStats]:
     started = time.perf_counter()
-    budget = cpsat.Budget(time_limit, wall_clock_limit, DETERMINISTIC_TIME_PER_SECOND)
+    budget = cpsat.Budget(time_limit, wall_clock_limit)
     stats = SolveStats()
     reason = infeasibility_reason(problem)
     if reason is not None:
