@@ -57,6 +57,7 @@ def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT,
     else:
         plan, status, reason = _solve_by_month(problem, chunks, budget, stats)
     if budget.cut_by_wall_clock and status is not Status.INFEASIBLE:
+        # a cut anywhere (shortcut, full model, an earlier month) may have changed the plan
         status = Status.WALL_CLOCK_LIMIT
     return _result(problem, plan, status, reason, time.perf_counter() - started), stats
 
