@@ -35,7 +35,9 @@ def _near(rng: random.Random, territory: str, spread: float = 25.0) -> list[floa
     return [round(x + rng.gauss(0, spread), 1), round(y + rng.gauss(0, spread), 1)]
 
 
-def legal_aid_instance(seed: int, lawyers: int = 300, requests: int = 120) -> dict:
+def legal_aid_instance(seed: int, lawyers: int = 300, requests: int = 120,
+                       capacities: tuple[int, ...] = (1, 1, 2, 2, 3), available: float = 0.85) -> dict:
+    """``capacities`` (drawn uniformly) and the ``available`` share set how tight it is."""
     rng = random.Random(seed)
     lawyer_rows = []
     for i in range(lawyers):
@@ -48,8 +50,8 @@ def legal_aid_instance(seed: int, lawyers: int = 300, requests: int = 120) -> di
                 "territories": sorted(set(territories)),
                 "languages": languages,
                 "juvenile": rng.random() < 0.2,
-                "available": rng.random() < 0.85,
-                "capacity": rng.choice([1, 1, 2, 2, 3]),
+                "available": rng.random() < available,
+                "capacity": rng.choice(capacities),
                 "load_30d": min(int(rng.expovariate(1 / 6)), 30),
                 "location": _near(rng, home),
             }
@@ -172,13 +174,50 @@ def bench_legal_aid(seed: int, time_limit: float) -> None:
     assert not violations, violations
     ratio = f"{result.objective / stats.greedy_objective:.3f} ({1 - result.objective / stats.greedy_objective:+.1%} better)"
     _row(
-        f"legal aid 300x120 seed {seed} [{result.status}]",
+        f"legal aid 120 req x 300 law seed {seed} [{result.status}]",
         stats.first_solution_seconds,
         result.solve_seconds if stats.proven else None,
         result.objective,
         "-" if stats.gap is None else f"{stats.gap:.2%}",
         stats.greedy_objective,
         ratio,
+    )
+
+
+# Tightness grid of the sweep: capacity draws (mean 1 to 4.5) x share of advocates available.
+SWEEP_CAPACITIES = ((1,), (1, 1, 2, 2, 3), (2, 2, 3, 3, 4), (3, 4, 5, 6))
+SWEEP_AVAILABLE = (0.6, 0.7, 0.8, 0.9, 0.95)
+SWEEP_TARGET_SECONDS = 3.0
+
+
+def bench_legal_aid_sweep(first_seed: int, count: int = 20) -> None:
+    """300 requests x 120 advocates, seeded, over the tightness grid: how many are proven
+    optimal within the target, and the worst time."""
+    from solvers import legal_aid
+    from solvers.legal_aid.solve import solve_with_stats
+
+    times, proven_in_time = [], 0
+    for i in range(count):
+        seed = first_seed + i
+        capacities = SWEEP_CAPACITIES[i % len(SWEEP_CAPACITIES)]
+        available = SWEEP_AVAILABLE[(i // len(SWEEP_CAPACITIES)) % len(SWEEP_AVAILABLE)]
+        data = legal_aid_instance(seed, lawyers=120, requests=300, capacities=capacities, available=available)
+        problem = legal_aid.parse_problem(data)
+        seats = sum(lawyer.capacity for lawyer in problem.lawyers if lawyer.available)
+        result, stats = solve_with_stats(problem)
+        violations = legal_aid.check(problem, result.to_dict())
+        assert not violations, violations[:5]
+        times.append(result.solve_seconds)
+        proven_in_time += stats.proven and result.solve_seconds <= SWEEP_TARGET_SECONDS
+        print(
+            f"  seed {seed:>4}  seats/requests {seats / len(problem.requests):4.2f}  "
+            f"assigned {len(result.assignments):>3}/{len(problem.requests)}  [{result.status}]  "
+            f"{result.solve_seconds:.3f} s  objective {result.objective}  greedy {stats.greedy_objective}"
+        )
+    print(
+        f"{'legal aid 300 req x 120 adv sweep':<34} proven within {SWEEP_TARGET_SECONDS:g} s: "
+        f"{proven_in_time}/{count} ({proven_in_time / count:.0%})  worst {max(times):.3f} s  "
+        f"median {sorted(times)[len(times) // 2]:.3f} s"
     )
 
 
@@ -234,13 +273,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--only", choices=["legal-aid", "urgent", "roster", "hearings"])
+    parser.add_argument("--only", choices=["legal-aid", "legal-aid-sweep", "urgent", "roster", "hearings"])
     args = parser.parse_args()
     import solvers.cpsat
 
     solvers.cpsat.cp_model()  # pay the import once, outside the timings
     if args.only in (None, "legal-aid"):
         bench_legal_aid(args.seed, args.time_limit)
+    if args.only in (None, "legal-aid-sweep"):
+        bench_legal_aid_sweep(100 * args.seed)
     if args.only in (None, "roster"):
         bench_roster(args.seed, 40, 5, args.time_limit)
         bench_roster(args.seed, 200, 25, args.time_limit)

@@ -14,6 +14,9 @@ from typing import Any
 from solvers.errors import SolverInputError
 
 KINDS = {"legal-aid": "solvers.legal_aid", "roster": "solvers.roster", "hearings": "solvers.hearings"}
+_BUDGET = "budget in seconds of work, deterministic (default 30); the wall clock stops the search only at 3x + 5 s"
+TIME_LIMIT_HELP = {"legal-aid": "ignored: legal aid is solved exactly in milliseconds",
+                   "roster": _BUDGET, "hearings": _BUDGET}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -62,7 +65,7 @@ def _parser() -> argparse.ArgumentParser:
     for kind in KINDS:
         command = sub.add_parser(kind, help=f"solve a {kind} problem and print the result as JSON")
         command.add_argument("input", help="problem JSON file")
-        command.add_argument("--time-limit", type=_positive, default=None, help="seconds (default 10)")
+        command.add_argument("--time-limit", type=_positive, default=None, help=TIME_LIMIT_HELP[kind])
     check = sub.add_parser("check", help="check a result against its problem")
     check.add_argument("check_kind", choices=sorted(KINDS))
     check.add_argument("input")

@@ -7,8 +7,9 @@ from collections import defaultdict
 from typing import Any
 
 from solvers.hearings.problem import Problem
+from solvers.status import Status
 
-STATUSES = ("optimal", "feasible", "infeasible", "fallback")
+STATUSES = tuple(status.value for status in Status)
 
 
 def check(problem: Problem, result: dict[str, Any]) -> list[str]:

@@ -26,12 +26,17 @@ class SolveStats:
     greedy_score: tuple[int, int] | None = None
 
 
-def solve(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT) -> Result:
-    return solve_with_stats(problem, time_limit)[0]
+def solve(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT,
+          wall_clock_limit: float | None = None) -> Result:
+    """``time_limit`` is the deterministic budget (see :mod:`solvers.cpsat`);
+    ``wall_clock_limit`` the backstop, by default 3 x the budget + 5 s."""
+    return solve_with_stats(problem, time_limit, wall_clock_limit)[0]
 
 
-def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT) -> tuple[Result, SolveStats]:
+def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT,
+                     wall_clock_limit: float | None = None) -> tuple[Result, SolveStats]:
     started = time.perf_counter()
+    budget = cpsat.Budget(time_limit, wall_clock_limit)
     stats = SolveStats()
     empty = Timeline(problem, [])
     impossible = [h for h in range(len(problem.hearings)) if not proposals(problem, h, empty, 1)]
@@ -42,7 +47,7 @@ def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT) -
         return _result(problem, [], impossible, Status.OPTIMAL, started), stats
     built = build_model(problem, schedulable)
     add_hint(built, problem, greedy)
-    outcome = cpsat.solve(built.model, time_limit)
+    outcome = cpsat.solve(built.model, budget)
     stats.first_solution_seconds = outcome.first_solution_seconds
     if outcome.has_solution:
         placements = read_schedule(built, problem, outcome.solver)
@@ -51,8 +56,13 @@ def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT) -
         stats.proven = outcome.status == "optimal"
         if greedy_missing or score(problem, placements) <= stats.greedy_score:
             status = Status.OPTIMAL if stats.proven else Status.FEASIBLE
+            if outcome.cut_by_wall_clock:
+                status = Status.WALL_CLOCK_LIMIT
             return _result(problem, placements, impossible, status, started), stats
-    status = Status.INFEASIBLE if outcome.status == "infeasible" else Status.FALLBACK
+    if outcome.status == "infeasible":
+        status = Status.INFEASIBLE
+    else:
+        status = Status.WALL_CLOCK_LIMIT if outcome.cut_by_wall_clock else Status.FALLBACK
     return _result(problem, greedy, greedy_missing, status, started), stats
 
 

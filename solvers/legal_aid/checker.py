@@ -11,8 +11,9 @@ from collections import Counter
 from typing import Any
 
 from solvers.legal_aid.problem import Problem
+from solvers.status import Status
 
-STATUSES = ("optimal", "feasible", "infeasible", "fallback")
+STATUSES = tuple(status.value for status in Status)
 
 
 def check(problem: Problem, result: dict[str, Any]) -> list[str]:

@@ -63,9 +63,14 @@ class Problem:
 
 
 def distance_km(request: Request, lawyer: Lawyer) -> int:
-    """Euclidean distance rounded half up to whole km, as the objective counts it."""
-    d = math.hypot(request.location[0] - lawyer.location[0], request.location[1] - lawyer.location[1])
-    return math.floor(d + 0.5)
+    """Euclidean distance rounded half up to whole km, as the objective counts it.
+
+    Spelt exactly as the checker spells it: ``math.hypot`` rounds differently in the last
+    bit, which moved a distance of exactly x.5 km (seeded benchmark instance) by one km.
+    """
+    dx = request.location[0] - lawyer.location[0]
+    dy = request.location[1] - lawyer.location[1]
+    return math.floor(math.sqrt(dx * dx + dy * dy) + 0.5)
 
 
 def parse_problem(data: Any) -> Problem:

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any
 
-from solvers import cpsat
 from solvers.legal_aid.eligibility import candidates, marginal_fairness
 from solvers.legal_aid.explain import explain_assignment, explain_unassigned
+from solvers.legal_aid.flow import optimal_plan
 from solvers.legal_aid.greedy import greedy_plan
-from solvers.legal_aid.model import (
-    AssignmentModel,
-    add_hint,
-    build_model,
-    objective_weights,
-    read_plan,
-    set_objective,
-)
-from solvers.legal_aid.plan import Plan, goal_key, objective
+from solvers.legal_aid.plan import Plan, objective
 from solvers.legal_aid.problem import Problem, distance_km
 from solvers.legal_aid.result import Assignment, Result, Unassigned
 from solvers.status import Status
@@ -37,6 +28,8 @@ class SolveStats:
 
 
 def solve(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT) -> Result:
+    """``time_limit`` is accepted like the other kinds' but not needed: the min-cost flow
+    is exact and takes milliseconds, so the result never depends on time or load."""
     return solve_with_stats(problem, time_limit)[0]
 
 
@@ -46,12 +39,14 @@ def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT) -
     stats = SolveStats()
     if len(problem.requests) == 1:
         plan, status = single_request_plan(problem, eligible[0]), Status.OPTIMAL
-        stats.proven, stats.gap = True, 0.0
-        stats.first_solution_seconds = time.perf_counter() - started
     else:
         greedy = greedy_plan(problem, eligible)
         stats.greedy_objective = objective(problem, greedy)
-        plan, status = optimise(problem, eligible, greedy, time_limit, started, stats)
+        optimum = optimal_plan(problem, eligible)
+        plan, status = (greedy, Status.FALLBACK) if optimum is None else (optimum, Status.OPTIMAL)
+    if status is Status.OPTIMAL:
+        stats.proven, stats.gap = True, 0.0
+        stats.first_solution_seconds = time.perf_counter() - started
     return build_result(problem, eligible, plan, status, time.perf_counter() - started), stats
 
 
@@ -66,47 +61,6 @@ def single_request_plan(problem: Problem, eligible: list[int]) -> Plan:
         return fairness + weights.distance * distance_km(request, lawyer), j
 
     return {0: min(eligible, key=cost)} if eligible else {}
-
-
-def optimise(
-    problem: Problem,
-    eligible: list[list[int]],
-    greedy: Plan,
-    time_limit: float,
-    started: float,
-    stats: SolveStats,
-) -> tuple[Plan, Status]:
-    if not any(eligible):
-        stats.proven, stats.gap = True, 0.0
-        return {}, Status.OPTIMAL
-    built = build_model(problem, eligible)
-    set_objective(built, problem, eligible)
-    add_hint(built, greedy)
-    outcome = cpsat.solve(built.model, _remaining(started, time_limit))
-    if outcome.first_solution_seconds is not None:
-        stats.first_solution_seconds = (
-            time.perf_counter() - started - outcome.seconds + outcome.first_solution_seconds
-        )
-    if not outcome.has_solution:
-        return greedy, Status.FALLBACK
-    plan = read_plan(built, outcome.solver)
-    stats.proven = outcome.status == "optimal"
-    stats.gap = _cost_gap(built, problem, eligible, outcome.solver)
-    if goal_key(problem, greedy) < goal_key(problem, plan):
-        return greedy, Status.FALLBACK
-    return plan, Status.OPTIMAL if stats.proven else Status.FEASIBLE
-
-
-def _remaining(started: float, time_limit: float) -> float:
-    return max(time_limit - (time.perf_counter() - started), 0.01)
-
-
-def _cost_gap(built: AssignmentModel, problem: Problem, eligible: list[list[int]], solver: Any) -> float:
-    """Relative gap of the cost part, assuming the bound keeps the found counts."""
-    per_cost = objective_weights(built, problem, eligible)[2]
-    cost = solver.value(built.cost)
-    slack = (solver.objective_value - solver.best_objective_bound) / per_cost
-    return max(0.0, slack / max(1.0, abs(cost)))
 
 
 def build_result(

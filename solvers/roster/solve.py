@@ -33,12 +33,17 @@ class SolveStats:
     greedy_score: tuple[int, int] | None = None  # None when greedy leaves slots open
 
 
-def solve(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT) -> Result:
-    return solve_with_stats(problem, time_limit)[0]
+def solve(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT,
+          wall_clock_limit: float | None = None) -> Result:
+    """``time_limit`` is the deterministic budget (see :mod:`solvers.cpsat`);
+    ``wall_clock_limit`` the backstop, by default 3 x the budget + 5 s."""
+    return solve_with_stats(problem, time_limit, wall_clock_limit)[0]
 
 
-def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT) -> tuple[Result, SolveStats]:
+def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT,
+                     wall_clock_limit: float | None = None) -> tuple[Result, SolveStats]:
     started = time.perf_counter()
+    budget = cpsat.Budget(time_limit, wall_clock_limit)
     stats = SolveStats()
     reason = infeasibility_reason(problem)
     if reason is not None:
@@ -48,9 +53,12 @@ def solve_with_stats(problem: Problem, time_limit: float = DEFAULT_TIME_LIMIT) -
         stats.greedy_score = score(problem, greedy)
     chunks = month_chunks(problem)
     if len(chunks) == 1:
-        plan, status, reason = _solve_one(problem, greedy, time_limit, stats)
+        plan, status, reason = _solve_one(problem, greedy, budget, budget.deterministic, stats)
     else:
-        plan, status, reason = _solve_by_month(problem, chunks, started, time_limit, stats)
+        plan, status, reason = _solve_by_month(problem, chunks, budget, stats)
+    if budget.cut_by_wall_clock and status is not Status.INFEASIBLE:
+        # a cut anywhere (shortcut, full model, an earlier month) may have changed the plan
+        status = Status.WALL_CLOCK_LIMIT
     return _result(problem, plan, status, reason, time.perf_counter() - started), stats
 
 
@@ -68,15 +76,17 @@ def month_chunks(problem: Problem) -> list[range]:
 
 
 def _solve_one(
-    problem: Problem, greedy: Plan, time_limit: float, stats: SolveStats
+    problem: Problem, greedy: Plan, budget: cpsat.Budget, allowance: float, stats: SolveStats
 ) -> tuple[Plan, Status, str | None]:
-    started = time.perf_counter()
-    shortcut = _solve_without_penalties(problem, greedy, time_limit * PENALTY_FREE_SHARE, stats)
+    """Solve within ``allowance`` deterministic units of ``budget``."""
+    used_before = budget.used
+    shortcut = _solve_without_penalties(problem, greedy, budget, allowance * PENALTY_FREE_SHARE, stats)
     if shortcut is not None:
         return shortcut, Status.OPTIMAL, None
     built = build_model(problem)
     add_hint(built, problem, greedy)
-    outcome = cpsat.solve(built.model, max(time_limit - (time.perf_counter() - started), 0.01), MODEL_PARAMETERS)
+    left = allowance - (budget.used - used_before)  # deterministic: what the shortcut did not use
+    outcome = cpsat.solve(built.model, budget, left, MODEL_PARAMETERS)
     if stats.first_solution_seconds is None:
         stats.first_solution_seconds = outcome.first_solution_seconds
     if outcome.status == "infeasible":
@@ -94,7 +104,7 @@ def _solve_one(
 
 
 def _solve_without_penalties(
-    problem: Problem, greedy: Plan, time_limit: float, stats: SolveStats
+    problem: Problem, greedy: Plan, budget: cpsat.Budget, allowance: float, stats: SolveStats
 ) -> Plan | None:
     """Try the roster with no penalised assignment at all.  If it reaches the spread
     lower bound it is optimal (spread is minimal and the penalty is zero), and this
@@ -105,7 +115,7 @@ def _solve_without_penalties(
     built = build_model(problem, without_penalties=True)
     penalty_free = greedy_plan(problem, without_penalties=True)
     add_hint(built, problem, penalty_free if len(penalty_free) == len(greedy) else greedy)
-    outcome = cpsat.solve(built.model, time_limit, MODEL_PARAMETERS)
+    outcome = cpsat.solve(built.model, budget, allowance, MODEL_PARAMETERS)
     if outcome.first_solution_seconds is not None:
         stats.first_solution_seconds = outcome.first_solution_seconds
     if not outcome.has_solution:
@@ -118,7 +128,7 @@ def _solve_without_penalties(
 
 
 def _solve_by_month(
-    problem: Problem, chunks: list[range], started: float, time_limit: float, stats: SolveStats
+    problem: Problem, chunks: list[range], budget: cpsat.Budget, stats: SolveStats
 ) -> tuple[Plan, Status, str | None]:
     """Each month sees the last days of the previous one as fixed duties, so rest and
     7-day rules hold across the boundary, and earlier duties as carried-over counts.
@@ -142,9 +152,8 @@ def _solve_by_month(
             ),
             fixed={(d - first, g, s): p for (d, g, s), p in plan.items() if d >= first},
         )
-        remaining = time_limit - (time.perf_counter() - started)
-        share = max(remaining * len(chunk) / (problem.days - chunk.start), 0.01)
-        sub_plan, status, reason = _solve_one(sub, greedy_plan(sub), share, SolveStats())
+        share = budget.remaining * len(chunk) / (problem.days - chunk.start)
+        sub_plan, status, reason = _solve_one(sub, greedy_plan(sub), budget, share, SolveStats())
         if status is Status.INFEASIBLE:
             month = problem.date(chunk.start).strftime("%Y-%m")
             return {}, status, f"month {month} (chunk {index + 1} of {len(chunks)}): {reason}"

@@ -82,6 +82,15 @@ def test_known_optimum(data, expected, cost):
     assert check(parse_problem(data), result.to_dict()) == []
 
 
+@pytest.mark.parametrize("extra_requests", [0, 1])
+def test_objective_counts_a_half_km_distance_as_the_checker_does(extra_requests):
+    # 12.4² + 9.3² = 15.5² in decimals; floats put it a hair below, and math.hypot above
+    data = problem([lawyer("A", at=(-20.9, 36.6), capacity=2)],
+                   [request(f"r{i}", at=(-33.3, 27.3)) for i in range(1 + extra_requests)])
+    parsed = parse_problem(data)
+    assert check(parsed, solve(parsed).to_dict()) == []
+
+
 def test_greedy_is_worse_on_distance_heavy_case():
     data = KNOWN[1].values[0]
     parsed = parse_problem(data)
@@ -204,13 +213,27 @@ def test_three_runs_are_identical(bench):
     assert json.loads(outputs[0])["status"] == "optimal"
 
 
-def test_tiny_time_limit_still_returns_a_valid_plan(bench):
-    data = bench.legal_aid_instance(2, lawyers=300, requests=120)
+@pytest.mark.parametrize("time_limit", [0.001, 10])
+def test_time_limit_does_not_change_the_exact_answer(bench, time_limit):
+    data = bench.legal_aid_instance(2, lawyers=120, requests=300)
     parsed = parse_problem(data)
-    result = solve(parsed, time_limit=0.001).to_dict()
-    assert result["status"] in ("fallback", "feasible")
+    result = solve(parsed, time_limit=time_limit).to_dict()
+    assert result["status"] == "optimal"
     assert check(parsed, result) == []
-    assert result_goal(data, result) <= goal_key(parsed, greedy_plan(parsed, candidates(parsed)))
+    assert result_goal(data, result) < goal_key(parsed, greedy_plan(parsed, candidates(parsed)))
+    reference = solve(parsed).to_dict()
+    assert {k: v for k, v in result.items() if k != "solve_seconds"} == {
+        k: v for k, v in reference.items() if k != "solve_seconds"}
+
+
+def test_weights_too_large_for_exact_arithmetic_fall_back_to_greedy():
+    data = problem([lawyer("A", capacity=2), lawyer("B", load=2, at=(0, 1))], [request("r1"), request("r2")],
+                   fairness=10**17, distance=1)
+    parsed = parse_problem(data)
+    result = solve(parsed).to_dict()
+    assert result["status"] == "fallback"
+    assert check(parsed, result) == []
+    assert result_goal(data, result) == goal_key(parsed, greedy_plan(parsed, candidates(parsed)))
 
 
 # ---------------------------------------------------------------- the checker catches each violation
