@@ -245,5 +245,10 @@ def expire_messages():
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, processes_cli, tasks_cli, timers_cli, incidents_cli, messages_cli):
+    from webapp.audit_cli import audit_cli
+    from webapp.backup import backup_cli
+    from webapp.directory_cli import roles_cli
+
+    for group in (users_cli, processes_cli, tasks_cli, timers_cli, incidents_cli, messages_cli, roles_cli,
+                  audit_cli, backup_cli):
         app.cli.add_command(group)

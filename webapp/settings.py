@@ -46,6 +46,7 @@ class Settings:
     sign_in_max_failures: int = 5
     sign_in_window_minutes: float = 15.0
     sign_in_client_max_failures: int = 20
+    proxy_hops: int = 0
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -68,6 +69,7 @@ class Settings:
         "sign_in_max_failures": "LIETA_SIGN_IN_MAX_FAILURES",
         "sign_in_window_minutes": "LIETA_SIGN_IN_WINDOW_MINUTES",
         "sign_in_client_max_failures": "LIETA_SIGN_IN_CLIENT_MAX_FAILURES",
+        "proxy_hops": "LIETA_PROXY_HOPS",
     }
 
     @classmethod
