@@ -156,47 +156,61 @@ class AuditTrailService:
             if head is None:
                 report.broken = (None, "the audit_chain row is missing")
                 return report
-            previous, expected_seq = GENESIS, 0
             sealed = session.execute(
                 select(*_CONTENT, AuditEvent.chain_seq, AuditEvent.chain_hash)
                 .where(AuditEvent.chain_hash.is_not(None)).order_by(AuditEvent.chain_seq)
                 .execution_options(yield_per=2000)
             )
-            for row in sealed:
-                report.checked += 1
-                expected_seq += 1
-                if row.chain_seq != expected_seq:
-                    report.broken = (row.id, f"it has chain place {row.chain_seq} where {expected_seq} was expected "
-                                             "(a row before it was removed or renumbered)")
-                    return report
-                material, refusal = _material(key, row, head.legacy_max_id)
-                if refusal is not None:
-                    report.broken = (row.id, refusal)
-                    return report
-                if row.row_mac is None:
-                    report.legacy += 1
-                previous = link(previous, expected_seq, row.id, material)
-                if row.chain_hash != previous:
-                    report.broken = (row.id, "its chain hash does not follow from the row before it "
-                                             "(a row was changed, removed or inserted before it)")
-                    return report
-                report.sealed += 1
-            if (head.head_seq, head.head_hash) != (expected_seq, previous):
+            try:
+                seq, last_hash = self._walk_chain(sealed, key, head.legacy_max_id, report)
+            finally:
+                sealed.close()
+            if report.broken is not None:
+                return report
+            if (head.head_seq, head.head_hash) != (seq, last_hash):
                 report.broken = (None, f"the head says {head.head_seq} sealed rows ending in {head.head_hash[:12]}…, "
-                                       f"the chain has {expected_seq} ending in {previous[:12]}… "
+                                       f"the chain has {seq} ending in {last_hash[:12]}… "
                                        "(sealed rows were removed from the end, or the head was changed)")
                 return report
-            for row in session.execute(
+            unsealed = session.execute(
                 select(*_CONTENT).where(AuditEvent.chain_hash.is_(None)).order_by(AuditEvent.id)
                 .execution_options(yield_per=2000)
-            ):
-                report.checked += 1
-                report.unsealed += 1
-                _, refusal = _material(key, row, head.legacy_max_id)
-                if refusal is not None:
-                    report.broken = (row.id, f"{refusal}; it is not sealed")
-                    return report
+            )
+            try:
+                for row in unsealed:
+                    report.checked += 1
+                    report.unsealed += 1
+                    _, refusal = _material(key, row, head.legacy_max_id)
+                    if refusal is not None:
+                        report.broken = (row.id, f"{refusal}; it is not sealed")
+                        break
+            finally:
+                unsealed.close()
             return report
         finally:
             session.rollback()
 
+    @staticmethod
+    def _walk_chain(rows, key: bytes, legacy_max_id: int, report: VerifyReport) -> tuple[int, str]:
+        """Check each sealed row in chain order; (last place, last hash) reached, or stop with
+        `report.broken` set."""
+        previous, seq = GENESIS, 0
+        for row in rows:
+            report.checked += 1
+            seq += 1
+            if row.chain_seq != seq:
+                report.broken = (row.id, f"it has chain place {row.chain_seq} where {seq} was expected "
+                                         "(a row before it was removed or renumbered)")
+                break
+            material, refusal = _material(key, row, legacy_max_id)
+            if refusal is not None:
+                report.broken = (row.id, refusal)
+                break
+            previous = link(previous, seq, row.id, material)
+            if row.chain_hash != previous:
+                report.broken = (row.id, "its chain hash does not follow from the row before it "
+                                         "(a row was changed, removed or inserted before it)")
+                break
+            report.sealed += 1
+            report.legacy += row.row_mac is None
+        return seq, previous
