@@ -137,3 +137,12 @@ def test_limits_are_settings(database_url, clock, sandbox, tmp_path):
         db.session.remove()
         db.engine.dispose()
     assert refused.status_code == 429 and refused.headers["Retry-After"] == "60"
+
+
+def test_the_throttle_message_is_latvian_by_default(api):
+    for _ in range(5):
+        sign_in(api, "clerk", "wrong")
+    refused = api.client.post("/api/v1/auth/token", json={"username": "clerk", "password": "x"},
+                              environ_base={"REMOTE_ADDR": HOME}, headers={"Accept-Language": "lv"})
+    assert refused.status_code == 429
+    assert refused.json["message"] == "pārāk daudz neveiksmīgu pieteikšanās mēģinājumu: mēģiniet vēlreiz pēc 15 minūtēm"
