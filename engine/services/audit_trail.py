@@ -95,13 +95,19 @@ class AuditTrailService:
         session = self.engine.session()
         key = self._key()
         result = SealResult()
+        # Unsealed rows are found through the unique index on chain_seq (NULL until sealed), so
+        # an idle poll costs one index probe and takes no lock.
+        unsealed = (AuditEvent.chain_seq.is_(None), AuditEvent.chain_hash.is_(None))
+        if session.scalar(select(AuditEvent.id).where(*unsealed).limit(1)) is None:
+            result.head_seq = session.scalar(select(AuditChain.head_seq).where(AuditChain.id == 1)) or 0
+            return result
         with atomic(session, "the audit trail could not be sealed"):
             self._lock(session)
             head = session.scalar(
                 select(AuditChain).where(AuditChain.id == 1).execution_options(populate_existing=True)
             )
             rows = session.execute(
-                select(*_CONTENT).where(AuditEvent.chain_hash.is_(None)).order_by(AuditEvent.id).limit(limit)
+                select(*_CONTENT).where(*unsealed).order_by(AuditEvent.id).limit(limit)
             ).all()
             seq, previous, links = head.head_seq, head.head_hash, []
             for row in rows:
@@ -117,7 +123,7 @@ class AuditTrailService:
                 table = AuditEvent.__table__
                 session.connection().execute(
                     update(table)
-                    .where(table.c.id == bindparam("row_id"), table.c.chain_hash.is_(None))
+                    .where(table.c.id == bindparam("row_id"), table.c.chain_seq.is_(None), table.c.chain_hash.is_(None))
                     .values(chain_seq=bindparam("seq"), chain_hash=bindparam("hash")),
                     links,
                 )
