@@ -117,6 +117,17 @@ class SignInService:
         ).returning(table.c.failures)
         return session.execute(statement).scalar_one()
 
+    def purge_expired(self) -> int:
+        """Drop counters whose window has passed (they would start again at one anyway), so
+        failures from many addresses do not pile up in the table."""
+        session = self.engine.session()
+        cutoff = self.engine.clock.now() - self.engine.settings.sign_in_window
+        with atomic(session, "expired sign-in counters could not be removed"):
+            removed = session.execute(
+                delete(SignInThrottle).where(SignInThrottle.first_failure_at <= cutoff)
+            ).rowcount
+        return removed
+
     def unlock(self, username: str, actor: str = "system") -> int:
         """Forget the failures of `username` from every client; returns how many counters went."""
         session = self.engine.session()

@@ -146,3 +146,24 @@ def test_the_throttle_message_is_latvian_by_default(api):
                               environ_base={"REMOTE_ADDR": HOME}, headers={"Accept-Language": "lv"})
     assert refused.status_code == 429
     assert refused.json["message"] == "pārāk daudz neveiksmīgu pieteikšanās mēģinājumu: mēģiniet vēlreiz pēc 15 minūtēm"
+
+
+def test_the_scheduler_forgets_counters_whose_window_has_passed(api, app, clock):
+    from sqlalchemy import func
+
+    from engine.models import SignInThrottle
+    from webapp.scheduler import holder_name, run_engine_jobs
+
+    def counters():
+        with app.app_context():
+            from webapp.extensions import db
+
+            return db.session.scalar(select(func.count()).select_from(SignInThrottle))
+
+    sign_in(api, "clerk", "wrong")
+    clock.advance(timedelta(minutes=10))
+    sign_in(api, "ghost", "wrong", client=ELSEWHERE)
+    assert counters() == 4  # (clerk, home), home, (ghost, elsewhere), elsewhere
+    clock.advance(timedelta(minutes=5))
+    assert run_engine_jobs(app, holder_name())["sign_in_counters"] == 2
+    assert counters() == 2
