@@ -17,7 +17,7 @@ from flask.cli import AppGroup
 from engine.errors import DeploymentInvalid, EngineError, InvalidInput
 from webapp.engine_ext import get_engine
 
-users_cli = AppGroup("users", help="Create users and service accounts.")
+users_cli = AppGroup("users", help="Create users and service accounts, change their roles, deactivate, unlock.")
 processes_cli = AppGroup("processes", help="Deploy processes and start instances.")
 tasks_cli = AppGroup("tasks", help="List human tasks.")
 

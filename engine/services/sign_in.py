@@ -8,6 +8,10 @@ with its first failure has passed; refused attempts are not counted. A success c
 upsert per key, so every worker and host of one database sees the same counts; the API's token
 endpoint and the future sign-in page both call `attempt`.
 
+The check before the password and the count after it are two statements: attempts racing in the
+same instant may each pass the check, so a burst can get at most one extra guess per concurrent
+request beyond the limit (bounded by the server's threads), never an unbounded number.
+
 The client address is what the web layer passes in (`request.remote_addr`): behind a reverse
 proxy the web app must be told to trust the proxy's X-Forwarded-For (see the README), or every
 client would share the proxy's address.
