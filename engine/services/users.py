@@ -70,9 +70,7 @@ class UserService:
     def list(self) -> list[User]:
         return list(self.engine.session().scalars(select(User).order_by(User.username)))
 
-    def update(
-        self, username: str, changes: dict, *, actor: str = "system", conflict_message: str | None = None
-    ) -> User:
+    def update(self, username: str, changes: dict, *, actor: str = "system") -> User:
         """Change `full_name`, `institution`, `unit`, `roles` and/or `active` (the keys present in
         `changes`). Deactivating revokes every token of the user in the same transaction. Audited
         as `user_updated`, each changed field old → new."""
@@ -96,7 +94,7 @@ class UserService:
         if not diff:
             return user
         now = self.engine.clock.now()
-        with atomic(session, conflict_message or f"user {username!r} could not be changed"):
+        with atomic(session, f"user {username!r} could not be changed"):
             user.full_name = after["full_name"]
             user.institution_code, user.unit_code = after["institution"], after["unit"]
             user.active = after["active"]
