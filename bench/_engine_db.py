@@ -111,9 +111,11 @@ def open_engine(database: BenchDatabase, sandbox, *, workflow_cache_size: int = 
     from webapp.settings import normalise_database_url
 
     url = normalise_database_url(database.url)
-    session = sessionmaker(bind=create_engine(url, **engine_options(url)), **SESSION_OPTIONS)()
+    bind = create_engine(url, **engine_options(url))
+    session = sessionmaker(bind=bind, **SESSION_OPTIONS)()
     engine = Engine(
         session=lambda: session,
+        bind=bind,
         script_engine=script_engine or SandboxedScriptEngine(sandbox),
         settings=EngineSettings(argon2_time_cost=1, argon2_memory_kib=1024,
                                 workflow_cache_size=workflow_cache_size),

@@ -19,13 +19,18 @@ from engine import instructions
 from engine.bundle import ParsedBundle, ParsedProcess
 from engine.forms import schema_problems
 from engine.problems import Problem
+from engine.roles import roles_for_lane
 from engine.sandbox.policy import check_expression, check_script
 
 
-def lint(bundle: ParsedBundle) -> list[Problem]:
+def lint(bundle: ParsedBundle, known_roles: frozenset[str] | None = None) -> list[Problem]:
+    """`known_roles` are the role codes a lane may name (the deployment service reads them from
+    the roles table); None skips that check."""
     problems: list[Problem] = []
     for process in bundle.processes:
         problems.extend(_lint_process(bundle, process))
+        if known_roles is not None:
+            problems.extend(_lane_problems(bundle, process, known_roles))
     # The same element can be reached from two processes sharing a file; report it once.
     unique = list(dict.fromkeys(problems))
     return unique
@@ -63,6 +68,27 @@ def _instruction_problems(file_name, element, line, task_spec) -> Iterator[Probl
     if isinstance(source, str) and source.strip():
         for message in instructions.problems(source):
             yield Problem(file_name, element, line, message)
+
+
+def _lane_problems(bundle: ParsedBundle, process: ParsedProcess, known_roles: frozenset[str]) -> Iterator[Problem]:
+    """A lane whose name maps to no known role would offer its tasks to nobody (or, once someone
+    creates the role, to whoever holds it): refused at deployment, naming the lane."""
+    seen: set[str] = set()
+    for spec in [process.spec, *process.subprocess_specs.values()]:
+        for task_spec in spec.task_specs.values():
+            lane = getattr(task_spec, "lane", None)
+            if not lane or lane in seen:
+                continue
+            seen.add(lane)
+            unknown = [role for role in roles_for_lane(lane) if role not in known_roles]
+            if unknown or not roles_for_lane(lane):
+                element = getattr(task_spec, "bpmn_id", None)
+                file_name, line = _where(bundle, element)
+                names = ", ".join(unknown) or "(none)"
+                yield Problem(
+                    file_name, element, line,
+                    f"lane {lane!r} names an unknown role: {names} (known roles: {', '.join(sorted(known_roles))})",
+                )
 
 
 def _is_user_task(task_spec) -> bool:

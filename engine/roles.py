@@ -1,4 +1,8 @@
-"""Roles, and how a BPMN lane names the role that may work in it."""
+"""How a BPMN lane names the role that may work in it.
+
+Which roles exist is data (the `roles` table, seeded by migration 0006, managed through
+engine.services.directory); only the two roles the platform itself checks are named here.
+"""
 
 from __future__ import annotations
 
@@ -7,20 +11,6 @@ import unicodedata
 
 ADMIN = "admin"
 PROCESS_ANALYST = "process_analyst"
-LANE_ROLES = (
-    "investigator",
-    "prosecutor",
-    "duty_prosecutor",
-    "legal_aid_officer",
-    "advocate",
-    "court_clerk",
-    "judge",
-    "probation_officer",
-    "prison_officer",
-    "compensation_officer",
-    "clerk",
-)
-KNOWN_ROLES = (ADMIN, PROCESS_ANALYST, *LANE_ROLES, "chief_prosecutor", "court_chair", "elder_of_sworn_advocates", "citizen")
 
 
 def _slug(name: str) -> str:

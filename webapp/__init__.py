@@ -50,6 +50,12 @@ def create_app(test_config: dict | None = None, clock: Clock | None = None) -> F
         **API_SPEC,
     )
     app.config.update(test_config)
+    if settings.proxy_hops > 0:
+        # Behind N trusted reverse proxies the client is the address they saw: sign-in throttling
+        # counts per client, and without this every client would be the proxy.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
 
     from webapp import access, cli, database, engine_ext, i18n, resources, scheduler
     from webapp.api import init_app as init_api

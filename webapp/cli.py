@@ -15,10 +15,9 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from engine.errors import DeploymentInvalid, EngineError, InvalidInput
-from engine.roles import KNOWN_ROLES, LANE_ROLES
 from webapp.engine_ext import get_engine
 
-users_cli = AppGroup("users", help="Create users and service accounts.")
+users_cli = AppGroup("users", help="Create users and service accounts, change their roles, deactivate, unlock.")
 processes_cli = AppGroup("processes", help="Deploy processes and start instances.")
 tasks_cli = AppGroup("tasks", help="List human tasks.")
 
@@ -37,6 +36,10 @@ DEMO_UNITS = {
     "clerk": "TA:CENTRAL",
     "process_analyst": "TA:CENTRAL",
     "admin": "TA:CENTRAL",
+    "chief_prosecutor": "PROSECUTION:RIGA",
+    "court_chair": "COURT:RIGA",
+    "elder_of_sworn_advocates": "BAR:RIGA",
+    "citizen": "PUBLIC:CITIZENS",
 }
 
 
@@ -56,7 +59,7 @@ def _system_actor():
 @users_cli.command("create")
 @click.argument("username")
 @click.option("--password", help="Password (prompted for when omitted; not used for service accounts).")
-@click.option("--role", "roles", multiple=True, help=f"Role to grant; repeatable. Known: {', '.join(KNOWN_ROLES)}.")
+@click.option("--role", "roles", multiple=True, help="Role to grant; repeatable (see `flask roles list`).")
 @click.option("--full-name", default="")
 @click.option("--institution", default=None, help="Institution code (POLICE, PROSECUTION, COURT, TA, BAR, ...).")
 @click.option("--unit", default=None, help="Unit code, e.g. COURT:RIGA.")
@@ -97,7 +100,7 @@ def seed_demo():
     """Create one demo user per role plus 'admin', all with the password 'demo' (skips existing)."""
     engine = get_engine()
     created = 0
-    for role in ("admin", "process_analyst", *LANE_ROLES):
+    for role in DEMO_UNITS:
         username = "admin" if role == "admin" else role.replace("_", "-")
         try:
             engine.users.by_username(username)
@@ -242,5 +245,10 @@ def expire_messages():
 
 
 def init_app(app: Flask) -> None:
-    for group in (users_cli, processes_cli, tasks_cli, timers_cli, incidents_cli, messages_cli):
+    from webapp.audit_cli import audit_cli
+    from webapp.backup import backup_cli
+    from webapp.directory_cli import roles_cli
+
+    for group in (users_cli, processes_cli, tasks_cli, timers_cli, incidents_cli, messages_cli, roles_cli,
+                  audit_cli, backup_cli):
         app.cli.add_command(group)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 
+from engine import audit
 from engine.clock import Clock, SystemClock
 from engine.sandbox import Sandbox, SandboxSettings
 from engine.script_engine import SandboxedScriptEngine
@@ -32,11 +33,14 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
         )
         atexit.register(sandbox.close)
     operations = ServiceRegistry()
+    with app.app_context():
+        bind = db.engine
     engine = Engine(
         session=lambda: db.session,
         script_engine=SandboxedScriptEngine(sandbox, service_caller=operations.call),
         operations=operations,
         clock=clock,
+        bind=bind,
         settings=EngineSettings(
             token_ttl_hours=settings.token_ttl_hours,
             argon2_time_cost=settings.argon2_time_cost,
@@ -44,6 +48,10 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             workflow_cache_size=settings.workflow_cache_size,
             message_ttl=timedelta(days=settings.message_ttl_days),
             timer_batch=settings.timer_batch,
+            audit_key=audit.derive_key(settings.secret_key),
+            sign_in_max_failures=settings.sign_in_max_failures,
+            sign_in_window=timedelta(minutes=settings.sign_in_window_minutes),
+            sign_in_client_max_failures=settings.sign_in_client_max_failures,
         ),
     )
     app.extensions["lieta_engine"] = engine

@@ -43,6 +43,10 @@ class Settings:
     timer_poll_seconds: float = 1.0
     timer_batch: int = 200
     message_ttl_days: float = 7.0
+    sign_in_max_failures: int = 5
+    sign_in_window_minutes: float = 15.0
+    sign_in_client_max_failures: int = 20
+    proxy_hops: int = 0
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -62,6 +66,10 @@ class Settings:
         "timer_poll_seconds": "LIETA_TIMER_POLL_SECONDS",
         "timer_batch": "LIETA_TIMER_BATCH",
         "message_ttl_days": "LIETA_MESSAGE_TTL_DAYS",
+        "sign_in_max_failures": "LIETA_SIGN_IN_MAX_FAILURES",
+        "sign_in_window_minutes": "LIETA_SIGN_IN_WINDOW_MINUTES",
+        "sign_in_client_max_failures": "LIETA_SIGN_IN_CLIENT_MAX_FAILURES",
+        "proxy_hops": "LIETA_PROXY_HOPS",
     }
 
     @classmethod

@@ -4,8 +4,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+from sqlalchemy.engine import Engine as SABind
 from sqlalchemy.orm import Session
 
+from engine import audit
 from engine.clock import Clock, SystemClock
 from engine.service_registry import ServiceRegistry
 from engine.specs import SpecCache
@@ -20,6 +22,12 @@ class EngineSettings:
     workflow_cache_size: int = 2000
     message_ttl: timedelta = timedelta(days=7)
     timer_batch: int = 200
+    # HMAC key of audit rows (engine.audit.derive_key of the secret key); tests and benchmarks
+    # may leave the default, production derives it from LIETA_SECRET_KEY.
+    audit_key: bytes = b"lieta-development-audit-key"
+    sign_in_max_failures: int = 5
+    sign_in_window: timedelta = timedelta(minutes=15)
+    sign_in_client_max_failures: int = 20
 
 
 class Engine:
@@ -36,13 +44,19 @@ class Engine:
         clock: Clock | None = None,
         settings: EngineSettings | None = None,
         operations: ServiceRegistry | None = None,
+        bind: SABind | None = None,
     ) -> None:
+        """`bind` is the database engine the sessions use: audit rows written through it are
+        MACed with `settings.audit_key`."""
         from engine.services.access import AccessService
         from engine.services.audit_log import AuditLogService
+        from engine.services.audit_trail import AuditTrailService
         from engine.services.deployments import DeploymentService
+        from engine.services.directory import DirectoryService
         from engine.services.incidents import IncidentService
         from engine.services.instances import InstanceService
         from engine.services.messages import MessageService
+        from engine.services.sign_in import SignInService
         from engine.services.supervision import SupervisionService
         from engine.services.tasks import TaskService
         from engine.services.timers import TimerService
@@ -58,7 +72,12 @@ class Engine:
         self.access = AccessService(self)
         self.supervision = SupervisionService(self)
         self.audit_log = AuditLogService(self)
+        if bind is not None:
+            audit.use_key(bind, self.settings.audit_key)
+        self.directory = DirectoryService(self)
         self.users = UserService(self)
+        self.sign_in = SignInService(self)
+        self.audit_trail = AuditTrailService(self)
         self.deployments = DeploymentService(self)
         self.instances = InstanceService(self)
         self.tasks = TaskService(self)

@@ -7,13 +7,12 @@ from typing import TYPE_CHECKING
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from engine import audit
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import ApiToken, User, UserRole
-from engine.roles import KNOWN_ROLES
 from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
@@ -47,9 +46,8 @@ class UserService:
         username = username.strip()
         if not username:
             raise InvalidInput("a username is required", [{"field": "/username", "message": "required"}])
-        unknown = sorted(set(roles) - set(KNOWN_ROLES))
-        if unknown:
-            raise InvalidInput(f"unknown roles: {', '.join(unknown)} (known: {', '.join(KNOWN_ROLES)})")
+        roles = self.engine.directory.check_roles(roles)
+        institution, unit = self.engine.directory.check_placement(institution, unit)
         if not service_account and not password:
             raise InvalidInput("a person's account needs a password")
         if session.scalar(select(User.id).where(User.username == username)) is not None:
@@ -63,8 +61,76 @@ class UserService:
         user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
         session.add(user)
         with atomic(session, f"user {username!r} could not be created"):
-            audit.record(session, now, actor, "user_created", data={"username": username, "roles": sorted(set(roles))})
+            audit.record(session, now, actor, "user_created", data={
+                "username": username, "roles": roles, "full_name": full_name, "institution": institution,
+                "unit": unit, "service_account": service_account,
+            })
         return user
+
+    def list(self) -> list[User]:
+        return list(self.engine.session().scalars(select(User).order_by(User.username)))
+
+    def update(self, username: str, changes: dict, *, actor: str = "system") -> User:
+        """Change `full_name`, `institution`, `unit`, `roles` and/or `active` (the keys present in
+        `changes`). Deactivating revokes every token of the user in the same transaction. Audited
+        as `user_updated`, each changed field old → new."""
+        session = self.engine.session()
+        user = self.by_username(username)
+        session.refresh(user)
+        before = _profile(user)
+        after = dict(before)
+        for name in ("full_name", "active"):
+            if name in changes:
+                after[name] = changes[name]
+        if "institution" in changes or "unit" in changes:
+            institution = changes.get("institution", before["institution"])
+            unit = changes.get("unit", before["unit"])
+            if "institution" in changes and "unit" not in changes and unit and institution != before["institution"]:
+                unit = None  # a new institution leaves the old one's unit behind
+            after["institution"], after["unit"] = self.engine.directory.check_placement(institution, unit)
+        if "roles" in changes:
+            after["roles"] = self.engine.directory.check_roles(changes["roles"])
+        diff = {name: {"old": before[name], "new": after[name]} for name in before if before[name] != after[name]}
+        if not diff:
+            return user
+        now = self.engine.clock.now()
+        with atomic(session, f"user {username!r} could not be changed"):
+            user.full_name = after["full_name"]
+            user.institution_code, user.unit_code = after["institution"], after["unit"]
+            user.active = after["active"]
+            if "roles" in diff:
+                keep = set(after["roles"])
+                user.role_rows = [row for row in user.role_rows if row.role in keep] + [
+                    UserRole(role=role) for role in after["roles"] if role not in before["roles"]
+                ]
+            revoked = self._revoke_all(user, now) if before["active"] and not after["active"] else 0
+            audit.record(session, now, actor, "user_updated",
+                         data={"username": username, "changes": diff, "tokens_revoked": revoked})
+        return user
+
+    def set_roles(self, username: str, add: list[str], remove: list[str], *, actor: str = "system") -> User:
+        user = self.by_username(username)
+        roles = (set(user.roles) | set(add)) - set(remove)
+        return self.update(username, {"roles": sorted(roles)}, actor=actor)
+
+    def deactivate(self, username: str, *, actor: str = "system") -> User:
+        return self.update(username, {"active": False}, actor=actor)
+
+    def _revoke_all(self, user: User, now) -> int:
+        return self.engine.session().execute(
+            update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
+        ).rowcount
+
+    def revoke_token(self, token: str) -> None:
+        """Sign out: the token stops working at once, in every process."""
+        session = self.engine.session()
+        row = session.scalars(select(ApiToken).where(ApiToken.token_hash == token_digest(token))).first()
+        if row is None or row.revoked_at is not None:
+            return
+        now = self.engine.clock.now()
+        with atomic(session, "the token could not be revoked"):
+            row.revoked_at = now
+            audit.record(session, now, row.user.username, "token_revoked")
 
     def by_username(self, username: str) -> User:
         user = self.engine.session().scalar(select(User).where(User.username == username))
@@ -105,3 +171,10 @@ class UserService:
         if row is None or row.revoked_at is not None or row.expires_at <= self.engine.clock.now():
             return None
         return row.user if row.user.active else None
+
+
+def _profile(user: User) -> dict:
+    return {
+        "full_name": user.full_name, "institution": user.institution_code, "unit": user.unit_code,
+        "roles": sorted(user.roles), "active": user.active,
+    }

@@ -10,7 +10,7 @@ from lxml import etree
 from engine.bundle import parse_bundle
 from engine.forms import schema_problems
 from engine.lint import lint
-from engine.roles import LANE_ROLES, roles_for_lane
+from engine.roles import roles_for_lane
 from tests.bpmn.conftest import REPO, bundle_files
 
 NS = {
@@ -114,7 +114,8 @@ def test_user_tasks_have_forms_and_lanes_name_known_roles(process_id):
     process = root.find(f"bpmn:process[@id='{process_id}']", NS)
     for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
         roles = roles_for_lane(lane.get("name"))
-        assert roles and set(roles) <= set(LANE_ROLES), lane.get("name")
+        # That each role exists is checked by deploying the folder (test above): roles are data.
+        assert roles, lane.get("name")
     assert process.find("bpmn:documentation", NS).text.strip()
     for task in process.findall("bpmn:userTask", NS):
         props = {

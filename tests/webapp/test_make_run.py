@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 DEMO_USERS = [
     "admin", "process-analyst", "investigator", "prosecutor", "duty-prosecutor", "legal-aid-officer",
     "advocate", "court-clerk", "judge", "probation-officer", "prison-officer", "compensation-officer", "clerk",
+    "chief-prosecutor", "court-chair", "elder-of-sworn-advocates", "citizen",
 ]
 
 

@@ -22,12 +22,13 @@ from engine.errors import (
     NotFound,
     PermissionDenied,
 )
-from webapp.auth import Unauthorized
+from webapp.auth import TooManyAttempts, Unauthorized
 
 log = logging.getLogger(__name__)
 
 STATUS_BY_ERROR = (
     (Unauthorized, 401),
+    (TooManyAttempts, 429),
     (PermissionDenied, 403),
     (NotFound, 404),
     (Conflict, 409),
@@ -96,7 +97,10 @@ def init_app(app: Flask) -> None:
             errors = err.errors
         if status == 500:
             log.error("engine error on %s %s: %s", request.method, request.path, err)
-        return error_body(err.message if status != 500 else str(err), errors, status)
+        response = error_body(err.message if status != 500 else str(err), errors, status)
+        if isinstance(err, TooManyAttempts):
+            response.headers["Retry-After"] = str(err.retry_after)
+        return response
 
     @app.errorhandler(500)
     def server_error(err):

@@ -105,7 +105,7 @@ def create_advocate(actor: User, fields: dict) -> dict:
     moment = now()
     location = fields.get("office_location") or [0.0, 0.0]
     advocate = Advocate(
-        code=fields["code"], full_name=fields["full_name"], user_id=user_id_for(fields.get("user")),
+        code=fields["code"], full_name=fields["full_name"], user_id=user_id_for(fields.get("user"), "advocate"),
         territories=fields["territories"], languages=fields.get("languages") or ["lv"],
         juvenile=fields.get("juvenile", False), daily_capacity=fields.get("daily_capacity", 2),
         office_x_km=float(location[0]), office_y_km=float(location[1]), active=fields.get("active", True),
@@ -130,7 +130,10 @@ def update_advocate(actor: User, advocate_id: int, fields: dict) -> dict:
         if "office_location" in fields:
             advocate.office_x_km, advocate.office_y_km = (float(v) for v in fields["office_location"])
         if "user" in fields:
-            advocate.user_id = user_id_for(fields["user"])
+            old_user = username_of(advocate.user_id)
+            advocate.user_id = user_id_for(fields["user"], "advocate")
+            if old_user != (fields["user"] or None):
+                record(actor.username, "advocate_user_linked", advocate_id=advocate.id, old=old_user, new=fields["user"] or None)
         advocate.updated_at = now()
         record(actor.username, "advocate_updated", advocate_id=advocate.id, **_audit_fields(fields))
     return get_advocate(actor, advocate_id)

@@ -18,14 +18,30 @@ def now() -> dt.datetime:
     return get_engine().clock.now()
 
 
-def user_id_for(username: str | None) -> int | None:
-    """The id of the user to link (None unlinks); 422 when there is no such user."""
+# Whom an advocate or prosecutor record may be linked to: the link lets the user act as that
+# person (accept an appointment, take a duty), so the user must hold the matching role.
+LINK_ROLES = {
+    "advocate": ("advocate",),
+    "prosecutor": ("prosecutor", "duty_prosecutor", "chief_prosecutor"),
+}
+
+
+def user_id_for(username: str | None, kind: str) -> int | None:
+    """The id of the user to link to a `kind` record (None unlinks); 422 when there is no such
+    user or the user does not hold one of the kind's roles (an admin is no exception)."""
     if not username:
         return None
-    user_id = db.session.scalar(select(User.id).where(User.username == username))
-    if user_id is None:
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
         raise InvalidInput(f"user: no user named {username!r}", [{"field": "/user", "message": "no such user"}])
-    return user_id
+    allowed = LINK_ROLES[kind]
+    if not set(allowed) & user.roles:
+        needed = " or ".join(allowed)
+        raise InvalidInput(
+            f"user {username!r} cannot be linked to a {kind} record: they do not hold the role {needed}",
+            [{"field": "/user", "message": f"needs the role {needed}"}],
+        )
+    return user.id
 
 
 def username_of(user_id: int | None) -> str | None:

@@ -64,7 +64,7 @@ def create_prosecutor(actor: User, fields: dict) -> dict:
         raise Conflict(f"a prosecutor with code {fields['code']!r} already exists")
     moment = now()
     prosecutor = Prosecutor(
-        code=fields["code"], full_name=fields["full_name"], user_id=user_id_for(fields.get("user")),
+        code=fields["code"], full_name=fields["full_name"], user_id=user_id_for(fields.get("user"), "prosecutor"),
         regions=fields["regions"], active=fields.get("active", True), created_at=moment, updated_at=moment,
     )
     with atomic(session, f"prosecutor {fields['code']!r} could not be added"):
@@ -84,7 +84,10 @@ def update_prosecutor(actor: User, prosecutor_id: int, fields: dict) -> dict:
             if name in fields:
                 setattr(prosecutor, name, fields[name])
         if "user" in fields:
-            prosecutor.user_id = user_id_for(fields["user"])
+            old_user = username_of(prosecutor.user_id)
+            prosecutor.user_id = user_id_for(fields["user"], "prosecutor")
+            if old_user != (fields["user"] or None):
+                record(actor.username, "prosecutor_user_linked", prosecutor_id=prosecutor.id, old=old_user, new=fields["user"] or None)
         prosecutor.updated_at = now()
         record(actor.username, "prosecutor_updated", prosecutor_id=prosecutor.id, **fields)
     return to_dict(prosecutor)
