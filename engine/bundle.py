@@ -15,7 +15,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
-from engine import dmn
+from engine import dmn, support
 from engine.problems import Problem
 from engine.routed_message import route_by_index
 from engine.timers import use_engine_clock
@@ -116,6 +116,10 @@ def parse_bundle(files: list[tuple[str, bytes]]) -> ParsedBundle:
             else:
                 if root.tag != f"{{{BPMN_NS}}}definitions":
                     bundle.problems.append(Problem(name, None, root.sourceline, "not a BPMN 2.0 document (expected bpmn:definitions)"))
+                    continue
+                unsupported = list(support.problems(name, root))
+                if unsupported:
+                    bundle.problems.extend(unsupported)
                     continue
                 parser.add_bpmn_xml(root, filename=name)
                 bpmn_texts[name] = text
