@@ -153,7 +153,7 @@ class MessageService:
         for definition_row in self._latest_definitions_starting_with(row.name):
             definition = self.engine.specs.get(self.engine.session(), definition_row.id)
             workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.engine.script_engine)
-            instance = self.engine.instances.new_row(definition, None, None, row.correlation.get("business_key"))
+            instance = self.engine.instances.new_row(definition, None, None, _business_key(row))
             change = unit.change(instance, workflow)
             workflow.do_engine_steps()
             for wait in messages.waits(workflow):
@@ -162,7 +162,10 @@ class MessageService:
             change.save(advance(workflow))
             audit.record(
                 self.engine.session(), self.engine.clock.now(), actor, "instance_started", instance_id=instance.id,
-                data={"process_id": definition.process_id, "version": definition.version, "by_message": row.message_id},
+                data={
+                    "process_id": definition.process_id, "version": definition.version, "by_message": row.message_id,
+                    "business_key": instance.business_key, "origin_instance_id": row.source_instance_id,
+                },
             )
             started.append(instance.id)
         return started
@@ -254,3 +257,13 @@ class MessageService:
         if status:
             query = query.where(Message.status == status)
         return list(self.engine.session().scalars(query))
+
+
+def _business_key(row: Message) -> str | None:
+    """A case started by a hand-over carries the sender's case number: the payload's
+    `case_number`, else a correlation value named `case_number` or `business_key`."""
+    payload = row.payload if isinstance(row.payload, dict) else {}
+    for value in (payload.get("case_number"), row.correlation.get("case_number"), row.correlation.get("business_key")):
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:200]
+    return None
