@@ -20,6 +20,10 @@ class EngineSettings:
     workflow_cache_size: int = 2000
     message_ttl: timedelta = timedelta(days=7)
     timer_batch: int = 200
+    # Instances one change may start by message (the rest are refused, an incident on the sender),
+    # and how many message hops one change may cause before the rest are refused the same way.
+    max_message_starts_per_change: int = 10
+    max_message_follow_up_depth: int = 10
 
 
 class Engine:
@@ -40,6 +44,7 @@ class Engine:
         from engine.services.deployments import DeploymentService
         from engine.services.incidents import IncidentService
         from engine.services.instances import InstanceService
+        from engine.services.message_catalogue import CatalogueService
         from engine.services.messages import MessageService
         from engine.services.tasks import TaskService
         from engine.services.timers import TimerService
@@ -57,6 +62,7 @@ class Engine:
         self.instances = InstanceService(self)
         self.tasks = TaskService(self)
         self.timers = TimerService(self)
+        self.catalogue = CatalogueService(self)
         self.messages = MessageService(self)
         self.incidents = IncidentService(self)
 
