@@ -44,6 +44,8 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             workflow_cache_size=settings.workflow_cache_size,
             message_ttl=timedelta(days=settings.message_ttl_days),
             timer_batch=settings.timer_batch,
+            max_message_starts_per_change=settings.max_message_starts_per_change,
+            max_message_follow_up_depth=settings.max_message_follow_up_depth,
         ),
     )
     app.extensions["lieta_engine"] = engine

@@ -43,6 +43,8 @@ class Settings:
     timer_poll_seconds: float = 1.0
     timer_batch: int = 200
     message_ttl_days: float = 7.0
+    max_message_starts_per_change: int = 10
+    max_message_follow_up_depth: int = 10
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -62,6 +64,8 @@ class Settings:
         "timer_poll_seconds": "LIETA_TIMER_POLL_SECONDS",
         "timer_batch": "LIETA_TIMER_BATCH",
         "message_ttl_days": "LIETA_MESSAGE_TTL_DAYS",
+        "max_message_starts_per_change": "LIETA_MAX_MESSAGE_STARTS_PER_CHANGE",
+        "max_message_follow_up_depth": "LIETA_MAX_MESSAGE_FOLLOW_UP_DEPTH",
     }
 
     @classmethod
