@@ -21,11 +21,10 @@ from sqlalchemy import select
 
 from engine import audit, messages
 from engine.errors import Conflict, EngineError, InvalidInput, PermissionDenied
-from engine.message_catalogue import EXTERNAL, THROWS, envelope, payload_errors, uses
+from engine.message_catalogue import EXTERNAL, envelope, payload_errors
 from engine.models import (
     InstanceStatus,
     Message,
-    MessageCatalogueEntry,
     MessageStatus,
     MessageWait,
     ProcessDefinition,
@@ -33,6 +32,7 @@ from engine.models import (
     User,
 )
 from engine.serialization import to_plain
+from engine.services import outbox
 from engine.services.change import Unit, unit_of_work
 from engine.services.runner import Failure, Saved, advance, find_task, open_incident
 from engine.services.writes import write_versioned
@@ -124,56 +124,8 @@ class MessageService:
     # --- throwing --------------------------------------------------------------------------
 
     def outbox(self, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> tuple[list[Message], Failure | None]:
-        """The messages `workflow` threw, stored in the sender's transaction (routed after its
-        commit). One the catalogue refuses, for its sender or its payload, is stored as refused and
-        stops the sender with an incident."""
-        rows, refusal = [], None
-        for number, message in enumerate(messages.thrown(workflow)):
-            entry = self.engine.catalogue.entry(message.name)
-            message_id = f"thrown:{instance.id}:{instance.lock_version or 0}:{number}"
-            problem = self._throw_problem(instance.process_id, entry, message)
-            row = Message(
-                message_id=message_id, name=message.name, correlation=message.correlation, payload=message.payload,
-                body_sha256=messages.body_digest(message.name, message.correlation, message.payload),
-                status=MessageStatus.REFUSED if problem else MessageStatus.PENDING, delivered_to=[],
-                source_instance_id=instance.id, created_at=now, expires_at=now + self.engine.settings.message_ttl,
-                envelope=envelope(
-                    message_id, message.name, entry.version if entry else None,
-                    {"process_id": instance.process_id, "instance_id": instance.id},
-                    entry.receivers if entry else [], instance.business_key, now,
-                ),
-            )
-            self.engine.session().add(row)
-            if problem is None:
-                rows.append(row)
-                continue
-            element = self._throwing_element(instance, message.name)
-            audit.record(
-                self.engine.session(), now, "system", "message_refused", instance_id=instance.id,
-                data={"message_id": message_id, "name": message.name, "correlation": message.correlation,
-                      "reason": problem, "envelope": row.envelope},
-            )
-            refusal = refusal or Failure(f"element {element}: {problem}" if element else problem, None, element)
-        return rows, refusal
-
-    @staticmethod
-    def _throw_problem(process_id: str, entry: MessageCatalogueEntry | None, message: messages.Thrown) -> str | None:
-        if entry is None:
-            return f"message {message.name!r} was refused: it is not in the message catalogue"
-        if process_id not in entry.senders:
-            return (f"message {message.name!r} was refused: the message catalogue does not list process "
-                    f"{process_id!r} among its senders")
-        problems = payload_errors(entry.payload_schema, message.payload)
-        if problems:
-            first = "; ".join(f"{p['field'] or '/'}: {p['message']}" for p in problems[:3])
-            return f"message {message.name!r} was refused: its payload does not match the schema (version {entry.version}): {first}"
-        return None
-
-    def _throwing_element(self, instance: ProcessInstance, name: str) -> str | None:
-        definition = self.engine.specs.get(self.engine.session(), instance.definition_id)
-        elements = sorted({u.element_id for u in uses(definition.spec, definition.subprocess_specs)
-                           if u.name == name and u.direction == THROWS})
-        return ", ".join(elements) or None
+        """What `workflow` threw, stored in the sender's transaction (see engine.services.outbox)."""
+        return outbox.store_thrown(self.engine, instance, workflow, now)
 
     def _existing(self, message_id: str, digest: str) -> PostResult | None:
         row = self.engine.session().scalar(select(Message).where(Message.message_id == message_id))
