@@ -217,6 +217,11 @@ def test_a_forged_message_is_refused_at_deployment_and_again_at_run_time(api):
     assert refused["envelope"]["schema_version"] == 3
     [event] = [h for h in history(api, forger) if h["event"] == "message_refused"]
     assert event["data"]["name"] == "court_decision" and event["data"]["correlation"] == {"case_id": "A"}
+    # Nothing to run again; an admin who has looked may skip it and the case carries on (here: ends).
+    assert api.post(f"/api/v1/incidents/{incident['id']}/retry").status_code == 409
+    assert api.post(f"/api/v1/incidents/{incident['id']}/skip").status_code == 200
+    assert api.get(f"/api/v1/process-instances/{forger}").json["status"] == "completed"
+    assert ready(api, victim) == []
 
 
 # --- eavesdropping -----------------------------------------------------------------------------
