@@ -1,5 +1,5 @@
-# The same steps as `make run`: install, migrate, seed demo users, deploy the bundled processes,
-# serve with gunicorn (the scheduler on). Set LIETA_DEMO=0 and DATABASE_URL for production.
+# The same steps as `make run`: install, migrate, seed demo users, load the message catalogue,
+# deploy the bundled processes, serve with gunicorn (the scheduler on). Set LIETA_DEMO=0 and DATABASE_URL for production.
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
@@ -22,5 +22,6 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s \
 
 CMD ["sh", "-c", "flask --app webapp db upgrade -d webapp/migrations \
     && if [ \"${LIETA_DEMO:-1}\" != 0 ]; then flask --app webapp users seed-demo && flask --app webapp resources seed-demo; fi \
+    && flask --app webapp messages catalogue load bpmn/messages.json \
     && flask --app webapp processes deploy bpmn forms \
     && exec gunicorn --workers 2 --threads 4 --bind 0.0.0.0:${PORT} 'webapp:create_app()'"]

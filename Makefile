@@ -36,7 +36,9 @@ seed: migrate
 	$(FLASK) users seed-demo
 	$(FLASK) resources seed-demo
 
+# The message catalogue first: a model is refused if it throws or catches an undeclared message.
 deploy-bundled: seed
+	$(FLASK) messages catalogue load bpmn/messages.json
 	$(FLASK) processes deploy bpmn forms
 
 # Fresh clone → .venv → install → migrate → demo users → bundled processes → serve with the scheduler.

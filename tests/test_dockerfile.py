@@ -17,4 +17,6 @@ def test_the_image_runs_the_same_steps_as_make_run():
     for target in ("migrate", "seed", "deploy-bundled"):
         make_run += flask_commands(makefile.split(f"\n{target}:", 1)[1].split("\n\n", 1)[0])
     assert flask_commands((ROOT / "Dockerfile").read_text()) == make_run
-    assert make_run == ["db upgrade", "users seed-demo", "resources seed-demo", "processes deploy"]
+    assert make_run == [
+        "db upgrade", "users seed-demo", "resources seed-demo", "messages catalogue", "processes deploy",
+    ]

@@ -244,6 +244,41 @@ def expire_messages():
     click.echo(f"expired {get_engine().messages.expire()} messages")
 
 
+catalogue_cli = AppGroup("catalogue", help="The message catalogue: who may throw and catch each message.")
+messages_cli.add_command(catalogue_cli)
+
+
+@catalogue_cli.command("load")
+@click.argument("file", type=click.Path(dir_okay=False))
+def load_catalogue(file):
+    """Declare the messages in FILE (a JSON object of {senders, receivers, payload_schema} by
+    name), as the admin user; all or none are stored."""
+    path = Path(file)
+    if not path.is_file():
+        fail(f"{file} does not exist")
+    try:
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, ValueError) as err:
+        fail(f"{file} is not a JSON file: {err}")
+    try:
+        results = get_engine().catalogue.load(_system_actor(), entries)
+    except InvalidInput as err:
+        details = "; ".join(f"{e['field']}: {e['message']}" for e in err.errors or [])
+        fail(f"{file}: {err.message}" + (f" ({details})" if details else ""))
+    except EngineError as err:
+        fail(str(err))
+    for row, created in results:
+        click.echo(f"{row.name} v{row.version}" + (" (new)" if created else ""))
+
+
+@catalogue_cli.command("list")
+def list_catalogue():
+    """Every declared message: its version, senders and receivers."""
+    for row in get_engine().catalogue.list():
+        click.echo(f"{row.name} v{row.version}  senders: {', '.join(row.senders) or '-'}  "
+                   f"receivers: {', '.join(row.receivers) or '-'}")
+
+
 def init_app(app: Flask) -> None:
     from webapp.audit_cli import audit_cli
     from webapp.backup import backup_cli

@@ -52,6 +52,8 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             sign_in_max_failures=settings.sign_in_max_failures,
             sign_in_window=timedelta(minutes=settings.sign_in_window_minutes),
             sign_in_client_max_failures=settings.sign_in_client_max_failures,
+            max_message_starts_per_change=settings.max_message_starts_per_change,
+            max_message_follow_up_depth=settings.max_message_follow_up_depth,
         ),
     )
     app.extensions["lieta_engine"] = engine

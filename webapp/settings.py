@@ -47,6 +47,8 @@ class Settings:
     sign_in_window_minutes: float = 15.0
     sign_in_client_max_failures: int = 20
     proxy_hops: int = 0
+    max_message_starts_per_change: int = 10
+    max_message_follow_up_depth: int = 10
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -70,6 +72,8 @@ class Settings:
         "sign_in_window_minutes": "LIETA_SIGN_IN_WINDOW_MINUTES",
         "sign_in_client_max_failures": "LIETA_SIGN_IN_CLIENT_MAX_FAILURES",
         "proxy_hops": "LIETA_PROXY_HOPS",
+        "max_message_starts_per_change": "LIETA_MAX_MESSAGE_STARTS_PER_CHANGE",
+        "max_message_follow_up_depth": "LIETA_MAX_MESSAGE_FOLLOW_UP_DEPTH",
     }
 
     @classmethod

@@ -7,7 +7,7 @@ from engine.models.directory import Institution, Role, Unit
 from engine.models.incident import Incident, IncidentStatus
 from engine.models.instance import InstanceStatus, ProcessInstance
 from engine.models.lease import Lease
-from engine.models.message import Message, MessageStatus, MessageWait
+from engine.models.message import Message, MessageCatalogueEntry, MessageStatus, MessageWait
 from engine.models.task import HumanTask, TaskState
 from engine.models.timer import Timer, TimerStatus
 from engine.models.user import ApiToken, User, UserRole
@@ -28,6 +28,7 @@ __all__ = [
     "IncidentStatus",
     "Lease",
     "Message",
+    "MessageCatalogueEntry",
     "MessageStatus",
     "MessageWait",
     "Timer",

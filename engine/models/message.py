@@ -14,6 +14,7 @@ class MessageStatus(enum.StrEnum):
     BUFFERED = "buffered"  # matched nothing yet; kept until a wait appears or it expires
     DELIVERED = "delivered"
     EXPIRED = "expired"
+    REFUSED = "refused"  # thrown by a process the catalogue does not allow, or over a budget
 
 
 class MessageWait(Base):
@@ -55,6 +56,25 @@ class Message(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     expires_at: Mapped[datetime] = mapped_column(UtcDateTime)
     delivered_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    # Who sent it, for which case, under which catalogue version (see engine.message_catalogue).
+    envelope: Mapped[dict | None] = mapped_column(JSON, nullable=True)
     lock_version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+class MessageCatalogueEntry(Base):
+    """What one message name may do: who may throw it, who may catch it, what its payload is.
+
+    `version` increases on every change, and each message carries the version it was sent under.
+    """
+
+    __tablename__ = "message_catalogue"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    senders: Mapped[list] = mapped_column(JSON)
+    receivers: Mapped[list] = mapped_column(JSON)
+    payload_schema: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    version: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    updated_by: Mapped[str] = mapped_column(String(200))

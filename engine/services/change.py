@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from engine.models import ProcessInstance, User
-from engine.service_registry import INSTANCE_ATTRIBUTE
+from engine.service_registry import BUSINESS_KEY_ATTRIBUTE, INSTANCE_ATTRIBUTE
 from engine.services.projections import ready_manual_tasks
 from engine.services.runner import Failure, Saved, load_workflow, save
 from engine.services.transaction import atomic
@@ -52,6 +52,8 @@ class Unit:
         if workflow is None:
             workflow, _definition = load_workflow(self.engine, instance)
             ready_before = ready_manual_tasks(workflow)
+        # Service operations take the calling case from the workflow, never from a parameter.
+        setattr(workflow, BUSINESS_KEY_ATTRIBUTE, instance.business_key)
         change = Change(self.engine, instance, workflow, ready_before)
         self.changes.append(change)
         return change

@@ -52,6 +52,8 @@ class DeploymentService:
         bundle = parse_bundle(files)
         if not bundle.errors:
             bundle.problems.extend(lint(bundle, self.engine.directory.role_codes()))
+            # A model throws or catches only the messages the catalogue declares for its process.
+            bundle.problems.extend(self.engine.catalogue.problems(bundle))
         if bundle.errors:
             raise DeploymentInvalid("the deployment was refused; nothing was stored", bundle.errors)
 

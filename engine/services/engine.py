@@ -28,6 +28,10 @@ class EngineSettings:
     sign_in_max_failures: int = 5
     sign_in_window: timedelta = timedelta(minutes=15)
     sign_in_client_max_failures: int = 20
+    # Instances one change may start by message (the rest are refused, an incident on the sender),
+    # and how many message hops one change may cause before the rest are refused the same way.
+    max_message_starts_per_change: int = 10
+    max_message_follow_up_depth: int = 10
 
 
 class Engine:
@@ -55,6 +59,7 @@ class Engine:
         from engine.services.directory import DirectoryService
         from engine.services.incidents import IncidentService
         from engine.services.instances import InstanceService
+        from engine.services.message_catalogue import CatalogueService
         from engine.services.messages import MessageService
         from engine.services.sign_in import SignInService
         from engine.services.supervision import SupervisionService
@@ -82,6 +87,7 @@ class Engine:
         self.instances = InstanceService(self)
         self.tasks = TaskService(self)
         self.timers = TimerService(self)
+        self.catalogue = CatalogueService(self)
         self.messages = MessageService(self)
         self.incidents = IncidentService(self)
 

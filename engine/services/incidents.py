@@ -68,11 +68,18 @@ class IncidentService:
         incident = self._open(actor, incident_id)
         now = self.engine.clock.now()
         with unit_of_work(self.engine, "the incident could not be skipped", instance_id=incident.instance_id) as unit:
-            change, task = self._failed_task(unit, incident)
-            instance = change.instance
-            self._resolve(incident, "skipped", actor.username, now)
-            task.complete()
-            change.save(advance(change.workflow))
+            if incident.task_id is None:
+                # No task failed (a refused message, a budget): nothing to complete; the case goes on.
+                instance = self.engine.session().get(ProcessInstance, incident.instance_id, populate_existing=True)
+                change = unit.change(instance)
+                self._resolve(incident, "skipped", actor.username, now)
+                change.save(None)
+            else:
+                change, task = self._failed_task(unit, incident)
+                instance = change.instance
+                self._resolve(incident, "skipped", actor.username, now)
+                task.complete()
+                change.save(advance(change.workflow))
             audit.record(
                 session, now, actor.username, "incident_skipped", instance_id=instance.id, task_id=incident.task_id,
                 data={"incident_id": incident.id, "element_id": incident.element_id},

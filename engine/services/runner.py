@@ -12,7 +12,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
-from engine import audit, messages
+from engine import audit
 from engine.business_errors import cancel_stopped_services
 from engine.errors import BusinessErrorCaught, EngineError
 from engine.models import (
@@ -20,7 +20,6 @@ from engine.models import (
     IncidentStatus,
     InstanceStatus,
     Message,
-    MessageStatus,
     MessageWait,
     ProcessInstance,
     User,
@@ -34,7 +33,7 @@ from engine.specs import LoadedDefinition
 if TYPE_CHECKING:
     from engine.services.engine import Engine
 
-__all__ = ["Failure", "advance", "find_task", "load_workflow", "run_task", "save"]
+__all__ = ["Failure", "advance", "find_task", "load_workflow", "open_incident", "run_task", "save"]
 
 
 @dataclass(frozen=True)
@@ -138,10 +137,12 @@ def save(
 ) -> Saved:
     session = engine.session()
     saved = Saved()
-    saved.outbox = _outbox(engine, instance, workflow, now)
+    # A thrown message the catalogue refuses (sender, payload) stops the sender with an incident.
+    saved.outbox, refused = engine.messages.outbox(instance, workflow, now)
+    failure = failure or refused
     values: dict = {"state": dump_state(workflow), "data": workflow_data(workflow), "updated_at": now}
     if failure is not None:
-        _open_incident(engine, instance, failure, now)
+        open_incident(engine, instance, failure, now)
         values.update(status=InstanceStatus.ERROR, error_message=failure.message)
     elif workflow.completed:
         values.update(status=InstanceStatus.COMPLETED, ended_at=now)
@@ -162,7 +163,7 @@ def _has_open_incident(engine: Engine, instance_id: str) -> bool:
     return engine.session().scalar(query.limit(1)) is not None
 
 
-def _open_incident(engine: Engine, instance: ProcessInstance, failure: Failure, now: datetime) -> None:
+def open_incident(engine: Engine, instance: ProcessInstance, failure: Failure, now: datetime) -> None:
     session = engine.session()
     existing = session.scalar(
         select(Incident).where(
@@ -184,18 +185,3 @@ def _open_incident(engine: Engine, instance: ProcessInstance, failure: Failure, 
         session, now, "system", "incident_opened", instance_id=instance.id, task_id=failure.task_id,
         data={"incident_id": incident.id, "message": failure.message, "operation": failure.operation},
     )
-
-
-def _outbox(engine: Engine, instance: ProcessInstance, workflow: BpmnWorkflow, now: datetime) -> list[Message]:
-    rows = []
-    for number, message in enumerate(messages.thrown(workflow)):
-        row = Message(
-            message_id=f"thrown:{instance.id}:{instance.lock_version or 0}:{number}",
-            name=message.name, correlation=message.correlation, payload=message.payload,
-            body_sha256=messages.body_digest(message.name, message.correlation, message.payload),
-            status=MessageStatus.PENDING, delivered_to=[], source_instance_id=instance.id,
-            created_at=now, expires_at=now + engine.settings.message_ttl,
-        )
-        engine.session().add(row)
-        rows.append(row)
-    return rows

@@ -54,6 +54,15 @@ class Api:
         data = {"files": [(io.BytesIO(c.encode() if isinstance(c, str) else c), name) for name, c in files.items()]}
         return self.post("/api/v1/deployments", as_user=as_user, data=data, content_type="multipart/form-data")
 
+    def declare_message(self, name: str, senders: list[str], receivers: list[str], payload_schema=None):
+        """A message catalogue entry (deploying a model that throws or catches `name` needs one)."""
+        response = self.client.put(
+            f"/api/v1/message-catalogue/{name}", headers=self.headers("admin"),
+            json={"senders": senders, "receivers": receivers, "payload_schema": payload_schema},
+        )
+        assert response.status_code in (200, 201), response.json
+        return response
+
     def start(self, process_id: str, as_user="admin", **body):
         return self.post("/api/v1/process-instances", as_user=as_user, json={"process_id": process_id, **body})
 

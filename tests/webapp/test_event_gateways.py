@@ -72,6 +72,8 @@ def post(api, name, case_id, message_id, payload=None):
 
 @pytest.fixture
 def offered(api):
+    for name in ("advocate_answer", "request_withdrawn"):
+        api.declare_message(name, senders=["@external"], receivers=["offer"])
     assert api.deploy({"offer.bpmn": offer_process()}).status_code == 201
     instance_id = api.start("offer", data={"case_id": "C-1"}).json["id"]
     [task] = api.ready_tasks(instance_id)

@@ -38,7 +38,8 @@ def test_make_run_steps_serve_the_bundled_processes_to_the_demo_users(database_u
                LIETA_ARGON2_MEMORY_KIB="1024", PYTHONPATH=str(ROOT))
     steps = make_run_steps()
     assert [s[5:7] for s in steps] == [
-        ["db", "upgrade"], ["users", "seed-demo"], ["resources", "seed-demo"], ["processes", "deploy"],
+        ["db", "upgrade"], ["users", "seed-demo"], ["resources", "seed-demo"], ["messages", "catalogue"],
+        ["processes", "deploy"],
     ]
     for step in steps:
         done = subprocess.run(step, cwd=ROOT, env=env, capture_output=True, text=True, timeout=240)

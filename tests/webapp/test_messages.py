@@ -71,6 +71,7 @@ def ready(api, instance_id):
 
 @pytest.fixture
 def court(api):
+    api.declare_message("court_decision", ["@external"], ["awaits_decision"])
     assert api.deploy({"court.bpmn": court_process()}).status_code == 201
     return api
 
@@ -130,6 +131,7 @@ def test_an_expired_buffered_message_is_reported_unmatched_and_never_delivered(c
 
 
 def test_a_message_thrown_by_one_instance_reaches_a_waiting_instance_of_another_process(api):
+    api.declare_message("case_handover", ["prosecution"], ["court_intake"])
     assert api.deploy({"s.bpmn": handover_sender(), "r.bpmn": handover_receiver()}).status_code == 201
     with api.app.app_context():
         api.engine().users.create("court-clerk", "secret-court-clerk", ["court_clerk"])
@@ -147,6 +149,7 @@ def test_a_message_thrown_by_one_instance_reaches_a_waiting_instance_of_another_
 
 
 def test_a_message_start_event_starts_a_new_instance_when_nothing_waits(api):
+    api.declare_message("complaint_filed", ["@external"], ["complaint"])
     assert api.deploy({"c.bpmn": message_started()}).status_code == 201
     response = post(api, name="complaint_filed", correlation={"case_id": "Z-9"}, payload={"text": "noise"})
     assert response.json["status"] == "delivered"

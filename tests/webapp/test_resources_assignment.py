@@ -191,14 +191,93 @@ def test_the_legal_aid_process_names_are_understood_without_parameters(api, advo
     assert row["case_id"] == "11816000124" and row["urgent"] is True and row["juvenile"] is True
 
 
+def ask_twice_process():
+    """One case asks for an advocate, the advocate declines, the case asks again without them."""
+    p = ProcessBuilder("ask_twice")
+    p.start()
+    p.service_task("assign", "assign_defence_lawyer", {"territory": "territory", "language": "language"},
+                   result="assignment")
+    p.user_task("offer", "Offer the case to the advocate", lane="Clerk")
+    p.script_task("decline", "declined_advocates = [assignment['advocate_id']]\nlanguage = 'lv'")
+    p.service_task("assign_again", "assign_defence_lawyer",
+                   {"territory": "territory", "language": "language", "declined_advocates": "declined_advocates"},
+                   result="assignment")
+    p.user_task("review", "Review the assignment", lane="Clerk")
+    p.end()
+    p.chain("start", "assign", "offer", "decline", "assign_again", "review", "end")
+    return p.xml()
+
+
 def test_a_declined_assignment_no_longer_counts_as_load(api, advocates, clock):
     from datetime import timedelta
 
-    first = request(api, case_id="K-1", language="ru")["data"]["assignment"]
-    assert first["advocate_id"] == "riga-ru"
-    # The advocate declined; the process asks again for the same case without them.
-    request(api, case_id="K-1", language="lv", declined=["riga-ru"])
+    assert api.deploy({"twice.bpmn": ask_twice_process()}).status_code == 201
+    started = api.start("ask_twice", data={"case_id": "K-1", "territory": "Rīga", "language": "ru"}).json
+    assert api.complete(api.ready_tasks(started["id"])[0]["id"]).status_code == 200  # the advocate declines
+    body = api.get(f"/api/v1/process-instances/{started['id']}").json
+    assert body["status"] == "running", body
+    assert body["data"]["declined_advocates"] == ["riga-ru"]
+    assert body["data"]["assignment"]["advocate_id"] == "riga-lv"
     [row] = api.get(f"/api/v1/advocates/{advocates['riga-ru']}/assignments").json
-    assert row["status"] == "declined"
+    assert (row["case_id"], row["process_instance_id"], row["status"]) == ("K-1", started["id"], "declined")
     clock.advance(timedelta(days=1))
     assert api.get(f"/api/v1/advocates/{advocates['riga-ru']}").json["load_30d"] == 0
+
+
+
+def foreign_case_process(params):
+    p = ProcessBuilder("analyst_model")
+    p.start()
+    p.service_task("assign", "assign_defence_lawyer", params, result="assignment")
+    p.user_task("review", "Review the assignment", lane="Clerk")
+    p.end()
+    p.chain("start", "assign", "review", "end")
+    return p.xml()
+
+
+@pytest.mark.parametrize(
+    ("param", "expression"),
+    [
+        ("case_id", "'K-1'"),  # the other case's number as a literal
+        ("case_number", "other_case"),  # ... or from the model's data
+        ("instance_id", "other_instance"),
+        ("process_instance_id", "other_instance"),
+        ("business_key", "'B-1'"),
+    ],
+)
+def test_a_parameter_naming_another_case_is_refused_and_the_other_case_is_untouched(
+    api, advocates, param, expression,
+):
+    victim = api.start("assign_test", business_key="B-1", data={
+        "case_id": "K-1", "territory": "Rīga", "language": "ru", "juvenile": False, "declined_advocates": [],
+    }).json["id"]
+    [before] = api.get(f"/api/v1/advocates/{advocates['riga-ru']}/assignments").json
+    assert (before["case_id"], before["process_instance_id"], before["status"]) == ("K-1", victim, "assigned")
+    params = {param: expression, "territory": "territory", "declined_advocates": "declined_advocates"}
+    assert api.deploy({"analyst.bpmn": foreign_case_process(params)}).status_code == 201
+    attacker = api.start("analyst_model", data={
+        "case_number": "K-666", "territory": "Rīga", "declined_advocates": ["riga-ru"],
+        "other_case": "K-1", "other_instance": victim,
+    }).json["id"]
+    body = api.get(f"/api/v1/process-instances/{attacker}").json
+    assert body["status"] == "error"
+    [incident] = body["incidents"]
+    assert incident["message"].startswith("element assign: ")
+    assert f"assign_defence_lawyer was refused: parameter {param!r} names another case" in incident["message"]
+    assert "assignment" not in body["data"]
+    [after] = api.get(f"/api/v1/advocates/{advocates['riga-ru']}/assignments").json
+    assert after == before
+    assert api.get(f"/api/v1/process-instances/{victim}").json["status"] == "running"
+
+
+def test_the_case_comes_from_the_call_not_from_a_parameter(api, advocates):
+    """The case's own number as a parameter is allowed (it names the calling case); the assignment
+    is recorded for the calling case and its instance."""
+    assert api.deploy({"own.bpmn": foreign_case_process({
+        "case_id": "case_number", "business_key": "'B-5'", "territory": "territory", "language": "'ru'",
+    })}).status_code == 201
+    instance_id = api.start("analyst_model", business_key="B-5", data={"case_number": "K-5", "territory": "Rīga"}).json["id"]
+    body = api.get(f"/api/v1/process-instances/{instance_id}").json
+    assert body["status"] == "running", body
+    [row] = api.get(f"/api/v1/advocates/{advocates['riga-ru']}/assignments").json
+    assert (row["case_id"], row["process_instance_id"]) == ("K-5", instance_id)

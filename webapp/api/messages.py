@@ -32,10 +32,11 @@ class MessageSchema(Schema):
     created_at = fields.DateTime(format="iso")
     expires_at = fields.DateTime(format="iso")
     delivered_at = fields.DateTime(format="iso", allow_none=True)
+    envelope = fields.Dict(allow_none=True)
 
 
 class MessageQuerySchema(Schema):
-    status = fields.String(validate=validate.OneOf(["pending", "buffered", "delivered", "expired"]))
+    status = fields.String(validate=validate.OneOf(["pending", "buffered", "delivered", "expired", "refused"]))
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
 
 
@@ -44,6 +45,8 @@ class MessagesView(MethodView):
     @blp.arguments(MessagePostSchema)
     @blp.response(200, MessageResultSchema)
     @blp.alt_response(409, description="the message_id was already used for a different message")
+    @blp.alt_response(403, description="not an admin or service account, or the catalogue does not list `@external` among the message's senders")
+    @blp.alt_response(422, description="the message is not in the catalogue, or its payload does not match the schema")
     def post(self, body):
         """Deliver a message to the waiting instance(s) it correlates with, start one by message,
         or keep it until a matching wait appears (admin or service account)."""

@@ -4,6 +4,10 @@ request with the legal-aid solver, from the advocates' tables.
 It runs inside the engine's task execution, in the same transaction as the instance change: the
 assignment row and its audit row are added to the engine's session and committed (or rolled
 back) with the instance. It never commits.
+
+It acts on the calling case only: the case (its number, its instance) comes from the call context,
+never from a parameter (the registry refuses a `case_id` naming another case), and only this
+instance's own earlier assignments are marked declined.
 """
 
 from __future__ import annotations
@@ -50,13 +54,12 @@ def _declined(params: dict, data: dict) -> list[str]:
     return ids
 
 
-def build_request(params: dict, data: dict) -> dict:
-    """The solver's request from the service task's parameters, falling back to the task data.
-    Names of the bundled legal-aid process are understood too (case_number, court_territory,
-    person_is_minor, detained, declined_advocates)."""
-    case_id = _value(params, data, "case_id", "case_number")
+def build_request(params: dict, data: dict, case_id: str | None) -> dict:
+    """The solver's request for the calling case `case_id`, from the service task's parameters,
+    falling back to the task data. Names of the bundled legal-aid process are understood too
+    (court_territory, person_is_minor, detained, declined_advocates)."""
     if case_id in (None, ""):
-        raise InvalidInput("the request names no case: give case_id (or case_number)")
+        raise InvalidInput("the calling case has no case number: its data needs case_number (or case_id)")
     territory = _value(params, data, "territory", "court_territory")
     if territory is None:
         raise InvalidInput("the request names no court territory: give territory (or court_territory)")
@@ -121,9 +124,12 @@ def assign(engine, params: dict, task_data: dict) -> dict:
 def _assign(engine, session, params: dict, task_data: dict) -> dict:
     from solvers import SolverInputError, legal_aid  # CP-SAT loads slowly: only when first needed
 
+    call = current_call.get()
+    if call is None:
+        raise InvalidInput(f"{OPERATION} runs only as a service task of a case")
     moment = engine.clock.now()
     day = riga_date(moment)
-    request = build_request(params, task_data)
+    request = build_request(params, task_data, call.case_reference)
     problem, by_code = build_problem(day, request)
     try:
         result = legal_aid.solve(legal_aid.parse_problem(problem), time_limit=TIME_LIMIT_SECONDS)
@@ -141,10 +147,8 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
     explanation = [chosen.explanation]
     if declined:
         explanation.append(f"left out as having declined: {', '.join(declined)}")
-    call = current_call.get()
-    task_id = call.task_id if call is not None else None
-    instance_id = call.instance_id if call is not None else None
-    _mark_declined(session, request["case_id"], declined)
+    task_id, instance_id = call.task_id, call.instance_id
+    _mark_declined(session, instance_id, declined)
     row = AdvocateAssignment(
         id=str(uuid.uuid4()), advocate_id=advocate.id, case_id=request["case_id"], assigned_on=day, assigned_at=moment,
         status=AssignmentStatus.ASSIGNED, territory=request["territory"], language=request["language"],
@@ -171,13 +175,14 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
     }
 
 
-def _mark_declined(session, case_id: str, declined_codes: list[str]) -> None:
-    """Assignments of this case to advocates who then declined no longer count as their load."""
-    if not declined_codes:
+def _mark_declined(session, instance_id: str | None, declined_codes: list[str]) -> None:
+    """Assignments of the calling case to advocates who then declined no longer count as their
+    load. Only the calling instance's own rows: another case's are never touched from here."""
+    if not declined_codes or instance_id is None:
         return
     rows = session.scalars(
         select(AdvocateAssignment).join(Advocate, Advocate.id == AdvocateAssignment.advocate_id).where(
-            AdvocateAssignment.case_id == case_id, AdvocateAssignment.status == AssignmentStatus.ASSIGNED,
+            AdvocateAssignment.instance_id == instance_id, AdvocateAssignment.status == AssignmentStatus.ASSIGNED,
             Advocate.code.in_(declined_codes),
         )
     )
