@@ -16,6 +16,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.problems import Problem
+from engine.spec_guards import use_budgets
 from engine.timers import use_engine_clock
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -149,6 +150,7 @@ def _collect_processes(bundle, parser, bpmn_roots, bpmn_texts, dmn_texts) -> Non
             spec = parser.get_spec(process_id)
             subprocess_specs = parser.get_subprocess_specs(process_id)
             use_engine_clock(spec, subprocess_specs)
+            use_budgets(spec, subprocess_specs)
         except ValidationException as err:
             bundle.problems.append(_validation_problem(file_name, err))
             continue
@@ -207,4 +209,5 @@ def parse_stored(process_id: str, files_json: str) -> tuple[object, dict]:
             parser.add_bpmn_xml(etree.fromstring(text.encode(), _safe_xml_parser()), filename=name)
     spec, subprocess_specs = parser.get_spec(process_id), parser.get_subprocess_specs(process_id)
     use_engine_clock(spec, subprocess_specs)
+    use_budgets(spec, subprocess_specs)
     return spec, subprocess_specs

@@ -86,3 +86,8 @@ class SandboxMemoryError(SandboxError):
 
 class ScriptError(SandboxError):
     """The user's code itself raised an exception (NameError, ZeroDivisionError, ...)."""
+
+
+class BudgetExceeded(EngineError):
+    """A deployed model went past one of its execution budgets (steps, time, depth, instances,
+    timer bounds) or left its case stuck; it becomes an incident on that case, never a 500."""

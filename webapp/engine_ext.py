@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import Flask, current_app
 
+from engine.budgets import ExecutionBudgets
 from engine.clock import Clock, SystemClock
 from engine.sandbox import Sandbox, SandboxSettings
 from engine.script_engine import SandboxedScriptEngine
@@ -44,9 +45,22 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             workflow_cache_size=settings.workflow_cache_size,
             message_ttl=timedelta(days=settings.message_ttl_days),
             timer_batch=settings.timer_batch,
+            budgets=execution_budgets(settings),
         ),
     )
     app.extensions["lieta_engine"] = engine
+
+
+def execution_budgets(settings: Settings) -> ExecutionBudgets:
+    return ExecutionBudgets(
+        max_steps_per_change=settings.max_steps_per_change,
+        max_change_seconds=settings.max_change_seconds,
+        max_subprocess_depth=settings.max_subprocess_depth,
+        max_multi_instance=settings.max_multi_instance,
+        max_timer_years=settings.max_timer_years,
+        min_timer_cycle_seconds=settings.min_timer_cycle_seconds,
+        max_timer_repetitions=settings.max_timer_repetitions,
+    )
 
 
 def get_engine() -> Engine:

@@ -43,6 +43,13 @@ class Settings:
     timer_poll_seconds: float = 1.0
     timer_batch: int = 200
     message_ttl_days: float = 7.0
+    max_steps_per_change: int = 10_000
+    max_change_seconds: float = 10.0
+    max_subprocess_depth: int = 10
+    max_multi_instance: int = 200
+    max_timer_years: float = 100.0
+    min_timer_cycle_seconds: float = 60.0
+    max_timer_repetitions: int = 1_000_000
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -62,6 +69,13 @@ class Settings:
         "timer_poll_seconds": "LIETA_TIMER_POLL_SECONDS",
         "timer_batch": "LIETA_TIMER_BATCH",
         "message_ttl_days": "LIETA_MESSAGE_TTL_DAYS",
+        "max_steps_per_change": "LIETA_MAX_STEPS_PER_CHANGE",
+        "max_change_seconds": "LIETA_MAX_CHANGE_SECONDS",
+        "max_subprocess_depth": "LIETA_MAX_SUBPROCESS_DEPTH",
+        "max_multi_instance": "LIETA_MAX_MULTI_INSTANCE",
+        "max_timer_years": "LIETA_MAX_TIMER_YEARS",
+        "min_timer_cycle_seconds": "LIETA_MIN_TIMER_CYCLE_SECONDS",
+        "max_timer_repetitions": "LIETA_MAX_TIMER_REPETITIONS",
     }
 
     @classmethod

@@ -51,7 +51,7 @@ class DeploymentService:
             raise DeploymentInvalid("no files were uploaded", [Problem(None, None, None, "upload at least one .bpmn file")])
         bundle = parse_bundle(files)
         if not bundle.errors:
-            bundle.problems.extend(lint(bundle))
+            bundle.problems.extend(lint(bundle, self.engine.settings.budgets, self.engine.clock.now()))
         if bundle.errors:
             raise DeploymentInvalid("the deployment was refused; nothing was stored", bundle.errors)
 

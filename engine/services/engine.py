@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from engine.budgets import DEFAULT_BUDGETS, ExecutionBudgets
 from engine.clock import Clock, SystemClock
 from engine.service_registry import ServiceRegistry
 from engine.specs import SpecCache
@@ -20,6 +21,7 @@ class EngineSettings:
     workflow_cache_size: int = 2000
     message_ttl: timedelta = timedelta(days=7)
     timer_batch: int = 200
+    budgets: ExecutionBudgets = DEFAULT_BUDGETS
 
 
 class Engine:
@@ -49,6 +51,9 @@ class Engine:
         self.script_engine = script_engine
         self.clock = clock or SystemClock()
         self.settings = settings or EngineSettings()
+        # SpiffWorkflow's task specs (timers, multi-instance, call activities) see only the
+        # workflow's script engine: the budgets travel with it (see engine.budgets).
+        script_engine.budgets = self.settings.budgets
         self.specs = SpecCache()
         self.workflows = WorkflowCache(self.settings.workflow_cache_size)
         self.operations = operations or ServiceRegistry()

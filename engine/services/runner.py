@@ -13,6 +13,7 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
 from engine import audit, messages
+from engine.budgets import Meter, budgets_of, can_move, stuck_element
 from engine.errors import EngineError
 from engine.models import (
     Incident,
@@ -33,7 +34,8 @@ from engine.specs import LoadedDefinition
 if TYPE_CHECKING:
     from engine.services.engine import Engine
 
-__all__ = ["Failure", "advance", "find_task", "load_workflow", "run_task", "save"]
+__all__ = ["Failure", "advance", "find_task", "fire_timers", "load_workflow", "run_task", "save"]
+STUCK = "the case is stuck: nothing can move it (no task is ready, no event waits and it has not ended)"
 
 
 @dataclass(frozen=True)
@@ -63,25 +65,41 @@ def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkfl
     return workflow, definition
 
 
-def advance(workflow: BpmnWorkflow) -> Failure | None:
-    """Run everything the engine can run on its own. A failure is returned, not raised: it must
-    put the instance into `error` without losing the change that led to it."""
+def advance(workflow: BpmnWorkflow, meter: Meter | None = None) -> Failure | None:
+    """Run everything the engine can run on its own, within the change's step and wall-time
+    budgets. A failure is returned, not raised: it must put the instance into `error` without
+    losing the change that led to it."""
+    meter = meter or Meter(budgets_of(workflow))
     try:
-        workflow.do_engine_steps()
+        workflow.do_engine_steps(will_complete_task=meter.before_step)
     except (EngineError, SpiffWorkflowException) as err:
         return failure_of(workflow, err)
+    if not workflow.completed and not can_move(workflow):
+        element = stuck_element(workflow)
+        return Failure(f"element {element}: {STUCK}" if element else STUCK, None, element)
     return None
 
 
 def run_task(workflow: BpmnWorkflow, task) -> Failure | None:
-    """Run one task (a completion or a retry), then advance."""
+    """Run one task (a completion or a retry), then advance; both count against one budget."""
+    meter = Meter(budgets_of(workflow))
     try:
         task.run()
     except (EngineError, SpiffWorkflowException) as err:
         if task.state != SpiffState.ERROR:
             task.error()
         return failure_of(workflow, err)
-    return advance(workflow)
+    return advance(workflow, meter)
+
+
+def fire_timers(workflow: BpmnWorkflow) -> Failure | None:
+    """Let due timers fire, then advance: one change, one budget."""
+    meter = Meter(budgets_of(workflow))
+    try:
+        workflow.refresh_timers()
+    except (EngineError, SpiffWorkflowException) as err:
+        return failure_of(workflow, err)
+    return advance(workflow, meter)
 
 
 def failure_of(workflow: BpmnWorkflow, err: BaseException) -> Failure:

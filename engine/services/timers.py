@@ -10,7 +10,7 @@ from sqlalchemy import select
 from engine.errors import Conflict
 from engine.models import InstanceStatus, ProcessInstance, Timer, TimerStatus
 from engine.services.change import unit_of_work
-from engine.services.runner import advance, find_task
+from engine.services.runner import find_task, fire_timers
 from engine.timers import timer_due
 
 if TYPE_CHECKING:
@@ -74,8 +74,7 @@ class TimerService:
                     # (SQLite has no row locks to stop that read); a cycle timer stays waiting
                     # but has moved on to its next due time. Nothing left to do.
                     return False
-                change.workflow.refresh_timers()
-                change.save(advance(change.workflow))
+                change.save(fire_timers(change.workflow))
         except Conflict as err:
             log.info("timer %s deferred: %s", timer_id, err)
             return False
