@@ -29,6 +29,7 @@ from engine.models import (
 )
 from engine.serialization import to_plain
 from engine.services.change import Unit, unit_of_work
+from engine.services.isolation import isolated
 from engine.services.runner import Saved, advance, find_task
 
 if TYPE_CHECKING:
@@ -156,11 +157,13 @@ class MessageService:
             workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.engine.script_engine)
             instance = self.engine.instances.new_row(definition, None, None, row.correlation.get("business_key"))
             change = unit.change(instance, workflow)
-            workflow.do_engine_steps()
-            for wait in messages.waits(workflow):
-                if wait.name == row.name:
-                    messages.deliver(wait.task, row.payload, row.correlation)
-            change.save(advance(workflow))
+            failure = advance(workflow)  # within the budgets, like every change
+            if failure is None:
+                for wait in messages.waits(workflow):
+                    if wait.name == row.name:
+                        messages.deliver(wait.task, row.payload, row.correlation)
+                failure = advance(workflow)
+            change.save(failure)
             audit.record(
                 self.engine.session(), self.engine.clock.now(), actor, "instance_started", instance_id=instance.id,
                 data={"process_id": definition.process_id, "version": definition.version, "by_message": row.message_id},
@@ -206,6 +209,16 @@ class MessageService:
         ]
 
     def _route_stored(self, message_row_id: int, start_instances: bool, from_status: str) -> bool:
+        """Routes one stored message; a failure is recorded on the case that threw it (see
+        `isolation`) and never stops the routing of the others."""
+        return bool(isolated(
+            self.engine, f"routing of message {message_row_id}",
+            lambda: self._route_stored_once(message_row_id, start_instances, from_status),
+            instance_id=lambda: self.engine.session().scalar(
+                select(Message.source_instance_id).where(Message.id == message_row_id)),
+        ))
+
+    def _route_stored_once(self, message_row_id: int, start_instances: bool, from_status: str) -> bool:
         session = self.engine.session()
         try:
             with unit_of_work(self.engine, "the message could not be routed") as unit:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from engine import audit, messages
 from engine.budgets import Meter, budgets_of, can_move, stuck_element
-from engine.errors import EngineError
+from engine.errors import EngineError, InvalidInput
 from engine.models import (
     Incident,
     IncidentStatus,
@@ -52,6 +52,7 @@ class Failure:
 class Saved:
     new_waits: list[MessageWait] = field(default_factory=list)
     outbox: list[Message] = field(default_factory=list)
+    workflow: BpmnWorkflow | None = None  # the workflow as stored (the one given, unless refused)
 
 
 def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkflow, LoadedDefinition]:
@@ -137,9 +138,18 @@ def save(
     ready_before: set[str] | None = None,
 ) -> Saved:
     session = engine.session()
-    saved = Saved()
+    saved = Saved(workflow=workflow)
+    try:
+        values: dict = {"state": dump_state(workflow), "data": workflow_data(workflow), "updated_at": now}
+    except EngineError as err:
+        # The change produced data that cannot be stored (a number of thousands of digits): it
+        # is not kept, and the case stays as it was, with an incident saying why.
+        if instance.state is None:
+            raise InvalidInput(err.message) from err
+        failure = Failure(f"the change was not kept: {err.message}")
+        workflow = saved.workflow = _stored_workflow(engine, instance)
+        values = {"updated_at": now}
     saved.outbox = _outbox(engine, instance, workflow, now)
-    values: dict = {"state": dump_state(workflow), "data": workflow_data(workflow), "updated_at": now}
     if failure is not None:
         _open_incident(engine, instance, failure, now)
         values.update(status=InstanceStatus.ERROR, error_message=failure.message)
@@ -155,6 +165,14 @@ def save(
     if definition.has_message_catches:
         saved.new_waits = project_waits(engine, instance, workflow, now)
     return saved
+
+
+def _stored_workflow(engine: Engine, instance: ProcessInstance) -> BpmnWorkflow:
+    definition = engine.specs.get(engine.session(), instance.definition_id)
+    workflow = load_state(instance.state, definition.spec, definition.subprocess_specs)
+    workflow.script_engine = engine.script_engine
+    setattr(workflow, INSTANCE_ATTRIBUTE, instance.id)
+    return workflow
 
 
 def _has_open_incident(engine: Engine, instance_id: str) -> bool:

@@ -15,7 +15,7 @@ from engine.errors import (
 )
 from engine.models import HumanTask, InstanceStatus, ProcessInstance, TaskState, User
 from engine.roles import task_roles
-from engine.serialization import to_plain
+from engine.serialization import plain_input, to_plain
 from engine.services import runner
 from engine.services.change import unit_of_work
 from engine.services.transaction import atomic
@@ -183,6 +183,7 @@ class TaskService:
             data = {}
         if not isinstance(data, dict):
             raise InvalidInput("`data` must be a JSON object", [{"field": "/data", "message": "must be an object"}], task_id=task_id)
+        data = plain_input(data, task_id=task_id)
         if instance.status != InstanceStatus.RUNNING:
             raise Conflict(f"the process instance is {instance.status}", instance_id=instance.id, task_id=task_id)
         definition = self.engine.specs.get(session, instance.definition_id)
