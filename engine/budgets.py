@@ -32,6 +32,10 @@ class ExecutionBudgets:
 
 
 DEFAULT_BUDGETS = ExecutionBudgets()
+# SpiffWorkflow's task iterator looks no deeper than 1,000 tasks along one path, and every turn
+# of a loop adds to the path: past that, the next task exists but is never found, and the case
+# would stop silently. Stop it a little before, with an incident that says so.
+MAX_TASK_DEPTH = 990
 
 
 def budgets_of(workflow: Any) -> ExecutionBudgets:
@@ -74,6 +78,12 @@ class Meter:
                 task,
                 f"the change went past the step budget ({self.budgets.max_steps_per_change} engine steps): "
                 "the model probably loops without waiting for anyone",
+            )
+        if task.depth >= MAX_TASK_DEPTH:
+            raise refuse(
+                task,
+                f"the case's path has grown to {task.depth} tasks (a loop turned about {task.depth // 2} times or more): "
+                "the engine cannot follow a path longer than 1,000 tasks",
             )
         elapsed = time.monotonic() - self.started
         if elapsed > self.budgets.max_change_seconds:

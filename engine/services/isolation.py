@@ -32,12 +32,11 @@ MAX_LOGGED = 300  # characters of an error's text in the one log line
 
 
 def isolated(
-    engine: Engine, what: str, action: Callable[[], T], *, instance_id: str | Callable[[], str | None] | None,
+    engine: Engine, what: str, action: Callable[[], T], *, instance_id: str | None,
     task_id: str | None = None, element_id: str | None = None, on_failure: Callable[[], None] | None = None,
 ) -> T | None:
     """`action()`, or None when it failed or was deferred; `what` names the item in the log and
-    the incident; `on_failure` runs after a failure (not after a deferral). `instance_id` may be
-    a function, asked only after a failure."""
+    the incident; `on_failure` runs after a failure (not after a deferral)."""
     try:
         return action()
     except Conflict as err:
@@ -45,8 +44,6 @@ def isolated(
         return None
     except Exception as err:  # noqa: BLE001 - recorded as an incident below, never swallowed
         engine.session().rollback()
-        if callable(instance_id):
-            instance_id = isolated(engine, f"{what} (finding its case)", instance_id, instance_id=None)
         text = f"{what} failed: {type(err).__name__}: {one_line(err)}"
         log.error("%s (case %s)", text, instance_id or "unknown")
         if instance_id is not None:

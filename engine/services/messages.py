@@ -209,13 +209,13 @@ class MessageService:
         ]
 
     def _route_stored(self, message_row_id: int, start_instances: bool, from_status: str) -> bool:
-        """Routes one stored message; a failure is recorded on the case that threw it (see
-        `isolation`) and never stops the routing of the others."""
+        """Routes one stored message; a failure is logged (see `isolation`) and never stops the
+        routing of the others. It opens no incident: which receiving case failed is not known,
+        and the sender did nothing wrong. The message stays in its state for the next sweep."""
         return bool(isolated(
             self.engine, f"routing of message {message_row_id}",
             lambda: self._route_stored_once(message_row_id, start_instances, from_status),
-            instance_id=lambda: self.engine.session().scalar(
-                select(Message.source_instance_id).where(Message.id == message_row_id)),
+            instance_id=None,
         ))
 
     def _route_stored_once(self, message_row_id: int, start_instances: bool, from_status: str) -> bool:
