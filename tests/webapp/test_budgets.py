@@ -17,22 +17,32 @@ PROMPT = 5.0  # seconds: far above what a refused model costs, far below a spinn
 
 
 @pytest.fixture
-def tight(database_url, clock, sandbox, tmp_path):
-    """An app with small step and depth budgets, so the loops they stop stay short."""
-    app = make_app(
-        database_url, clock, sandbox, tmp_path,
-        max_steps_per_change=300, max_change_seconds=4.0, max_subprocess_depth=2,
-    )
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    api = Api(app, client)
-    api.create_users()
-    yield api
+def api_with(database_url, clock, sandbox, tmp_path):
+    """Makes an app with some budgets changed, and closes its database connections afterwards."""
+    apps = []
+
+    def make(**budgets) -> Api:
+        app = make_app(database_url, clock, sandbox, tmp_path, **budgets)
+        apps.append(app)
+        client = app.test_client()
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        api = Api(app, client)
+        api.create_users()
+        return api
+
+    yield make
     from webapp.extensions import db
 
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def tight(api_with):
+    """Small step and depth budgets, so the loops they stop stay short."""
+    return api_with(max_steps_per_change=300, max_change_seconds=4.0, max_subprocess_depth=2)
 
 
 def timed(call):
@@ -212,12 +222,8 @@ def test_a_script_loop_stops_at_the_step_budget(tight):
 
 
 @pytest.mark.slow
-def test_a_script_loop_stops_at_the_wall_time_budget(database_url, clock, sandbox, tmp_path):
-    app = make_app(database_url, clock, sandbox, tmp_path, max_steps_per_change=10**9, max_change_seconds=1.0)
-    client = app.test_client()
-    client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
-    api = Api(app, client)
-    api.create_users()
+def test_a_script_loop_stops_at_the_wall_time_budget(api_with):
+    api = api_with(max_steps_per_change=10**9, max_change_seconds=1.0)
     assert api.deploy({"l.bpmn": script_loop()}).status_code == 201
     hostile = timed(lambda: api.start("loops", data={"n": 0, "limit": 10**9}))
     [incident] = incidents(api, hostile.json["id"])
@@ -269,3 +275,17 @@ def test_a_case_that_nothing_can_move_is_an_incident(api):
     [incident] = incidents(api, instance_id)
     assert "the case is stuck: nothing can move it" in incident["message"]
     assert incident["element_id"] == "join"
+
+
+def test_the_budgets_are_settings(api_with, tmp_path):
+    from webapp.engine_ext import execution_budgets
+    from webapp.settings import Settings
+
+    settings = Settings.from_env(str(tmp_path), environ={"LIETA_MAX_MULTI_INSTANCE": "5", "LIETA_MAX_TIMER_YEARS": "2"})
+    budgets = execution_budgets(settings)
+    assert (budgets.max_multi_instance, budgets.max_timer_years, budgets.max_steps_per_change) == (5, 2.0, 10_000)
+    small = api_with(max_multi_instance=5, max_timer_years=2.0)
+    response = small.deploy({"m.bpmn": fan_out("10"), "t.bpmn": timer_then_task('"P3Y"')})
+    assert response.status_code == 422
+    messages = {e["element"]: e["message"] for e in response.json["errors"]}
+    assert "over the budget of 5" in messages["each"] and "more than 2 years" in messages["deadline"]
