@@ -289,3 +289,15 @@ def test_the_budgets_are_settings(api_with, tmp_path):
     assert response.status_code == 422
     messages = {e["element"]: e["message"] for e in response.json["errors"]}
     assert "over the budget of 5" in messages["each"] and "more than 2 years" in messages["deadline"]
+
+
+def test_an_admin_retry_goes_on_from_the_step_budget_with_a_fresh_one(tight):
+    """A long but finite loop is not lost: the incident names the next task, and a retry runs it."""
+    assert tight.deploy({"l.bpmn": script_loop()}).status_code == 201
+    instance_id = tight.start("loops", data={"n": 0, "limit": 200}).json["id"]
+    [incident] = incidents(tight, instance_id)
+    assert "step budget" in incident["message"]
+    response = tight.post(f"/api/v1/incidents/{incident['id']}/retry")
+    assert response.status_code == 200, response.json
+    body = instance(tight, instance_id)
+    assert body["status"] == "completed" and body["data"]["n"] == 200
