@@ -18,6 +18,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from engine import dmn, support
 from engine.problems import Problem
 from engine.routed_message import route_by_index
+from engine.spec_guards import use_budgets
 from engine.timers import use_engine_clock
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -201,8 +202,10 @@ def _add_dmn(parser, root, name: str) -> None:
 
 
 def _adapt(parser, spec, subprocess_specs: dict) -> None:
-    """Our clock for timers, our index for message routing, our decision tables, in every spec."""
+    """Our clock for timers, our index for message routing, our budgets, our decision tables, in
+    every parsed spec."""
     use_engine_clock(spec, subprocess_specs)
+    use_budgets(spec, subprocess_specs)
     route_by_index(spec, subprocess_specs)
     dmn.check_decisions(spec, subprocess_specs, parser.__dict__.get("lieta_dmn_policies", {}))
 

@@ -102,3 +102,8 @@ class BpmnError(EngineError):
 class BusinessErrorCaught(EngineError):
     """Internal signal: a BpmnError was handed to its boundary event, so the service task stops
     without failing and the case goes on along the boundary's path."""
+
+
+class BudgetExceeded(EngineError):
+    """A deployed model went past one of its execution budgets (steps, time, depth, instances,
+    timer bounds) or left its case stuck; it becomes an incident on that case, never a 500."""

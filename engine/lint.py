@@ -9,28 +9,41 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     CycleTimerEventDefinition,
+    DurationTimerEventDefinition,
     TimerEventDefinition,
 )
 
 from engine import instructions
+from engine.budgets import DEFAULT_BUDGETS, ExecutionBudgets
 from engine.bundle import ParsedBundle, ParsedProcess
 from engine.forms import schema_problems
+from engine.lint_budgets import budget_problems
 from engine.problems import Problem
 from engine.roles import roles_for_lane
 from engine.sandbox.policy import check_expression, check_script
+from engine.timer_bounds import duration_seconds, timer_problem
 
 
-def lint(bundle: ParsedBundle, known_roles: frozenset[str] | None = None) -> list[Problem]:
+def lint(
+    bundle: ParsedBundle,
+    known_roles: frozenset[str] | None = None,
+    budgets: ExecutionBudgets = DEFAULT_BUDGETS,
+    now: datetime | None = None,
+) -> list[Problem]:
     """`known_roles` are the role codes a lane may name (the deployment service reads them from
-    the roles table); None skips that check."""
+    the roles table; None skips that check); `now` is the deployment's time, against which
+    literal timer dates are bounded."""
+    now = now or datetime.now(UTC)
     problems: list[Problem] = []
     for process in bundle.processes:
-        problems.extend(_lint_process(bundle, process))
+        problems.extend(_lint_process(bundle, process, budgets, now))
         if known_roles is not None:
             problems.extend(_lane_problems(bundle, process, known_roles))
+    problems.extend(budget_problems(bundle, budgets))
     # The same element can be reached from two processes sharing a file; report it once.
     unique = list(dict.fromkeys(problems))
     return unique
@@ -42,7 +55,7 @@ def _where(bundle: ParsedBundle, element_id: str | None) -> tuple[str | None, in
     return file_name, line
 
 
-def _lint_process(bundle: ParsedBundle, process: ParsedProcess) -> Iterator[Problem]:
+def _lint_process(bundle: ParsedBundle, process: ParsedProcess, budgets: ExecutionBudgets, now: datetime) -> Iterator[Problem]:
     specs = [process.spec, *process.subprocess_specs.values()]
     for spec in specs:
         for task_spec in spec.task_specs.values():
@@ -52,7 +65,7 @@ def _lint_process(bundle: ParsedBundle, process: ParsedProcess) -> Iterator[Prob
             file_name, line = _where(bundle, element)
             for kind, source, is_script in code_sites(task_spec):
                 yield from _code_problems(file_name, element, line, kind, source, is_script)
-            yield from _timer_problems(file_name, element, line, task_spec)
+            yield from _timer_problems(file_name, element, line, task_spec, budgets, now)
             yield from _form_problems(bundle, file_name, element, line, task_spec)
             yield from _instruction_problems(file_name, element, line, task_spec)
             if _is_user_task(task_spec) and not getattr(task_spec, "lane", None):
@@ -155,7 +168,7 @@ def _code_problems(file_name, element, line, kind, source, is_script) -> Iterato
         yield Problem(file_name, element, line, f"{where}: {finding.message}")
 
 
-def _timer_problems(file_name, element, line, task_spec) -> Iterator[Problem]:
+def _timer_problems(file_name, element, line, task_spec, budgets: ExecutionBudgets, now: datetime) -> Iterator[Problem]:
     event = getattr(task_spec, "event_definition", None)
     if not isinstance(event, TimerEventDefinition):
         return
@@ -174,21 +187,28 @@ def _timer_problems(file_name, element, line, task_spec) -> Iterator[Problem]:
     if not isinstance(node.value, str):
         yield Problem(file_name, element, line, f"timer expression must be a quoted ISO 8601 string, got {event.expression!r}")
         return
+    # Bounded on the text first: SpiffWorkflow's parser loops once per month of a duration.
+    problem = timer_problem(_timer_kind(event), node.value, now, budgets)
+    if problem:
+        yield Problem(file_name, element, line, f"timer {problem}")
+        return
     try:
         if isinstance(event, CycleTimerEventDefinition):
             TimerEventDefinition.parse_iso_recurring_interval(node.value)
         else:
             TimerEventDefinition.parse_time_or_duration(node.value)
-    except (ValueError, TypeError, AttributeError) as err:
+    except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises a bare Exception('Invalid duration')
         yield Problem(file_name, element, line, f"timer expression {node.value!r} is not ISO 8601: {err}")
 
 
+def _timer_kind(event: TimerEventDefinition) -> str:
+    if isinstance(event, CycleTimerEventDefinition):
+        return "cycle"
+    return "duration" if isinstance(event, DurationTimerEventDefinition) else "date"
+
+
 def _looks_like_iso(name: str) -> bool:
-    try:
-        TimerEventDefinition.parse_time_or_duration(name)
-    except (ValueError, TypeError, AttributeError, KeyError):
-        return name.upper().startswith("R") and "/" in name
-    return True
+    return duration_seconds(name) is not None
 
 
 def _form_problems(bundle, file_name, element, line, task_spec) -> Iterator[Problem]:

@@ -16,6 +16,7 @@ from typing import Any
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import BasePythonScriptEngineEnvironment
 
+from engine.budgets import DEFAULT_BUDGETS
 from engine.clock import Clock
 from engine.errors import EngineError, SandboxError
 from engine.sandbox import Sandbox, SandboxSettings
@@ -69,6 +70,7 @@ class SandboxedScriptEngine(PythonScriptEngine):
         # environment must be sandboxed too, not only this engine's own methods.
         super().__init__(environment=SandboxedEnvironment(self.sandbox))
         self.service_caller = service_caller
+        self.budgets = DEFAULT_BUDGETS  # the engine sets its own (engine.services.engine)
 
     def evaluate(self, task: Any, expression: str, external_context: dict | None = None) -> Any:
         try:

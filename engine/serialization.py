@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from engine.errors import EngineError
+from engine.errors import EngineError, InvalidInput
 from engine.routed_message import RoutedMessage, SpiffMessageEventDefinition
 from engine.timers import SWAPS
 
@@ -79,8 +79,17 @@ def _build_serializer() -> BpmnWorkflowSerializer:
 SERIALIZER = _build_serializer()
 
 
+MAX_INT_DIGITS = 100
+# An int of more than MAX_INT_DIGITS decimal digits has more than this many bits; checking bits
+# costs nothing, while CPython refuses to even print an int of over 4,300 digits.
+_MAX_INT_BITS = int(MAX_INT_DIGITS * 3.3219280948873626)
+
+
 def dump_state(workflow: BpmnWorkflow) -> str:
-    return SERIALIZER.serialize_json(workflow)
+    try:
+        return SERIALIZER.serialize_json(workflow)
+    except (ValueError, TypeError, RecursionError) as err:
+        raise EngineError(f"the case's state cannot be stored: {type(err).__name__}: {str(err)[:200]}") from err
 
 
 def load_state(state: str, spec, subprocess_specs: dict) -> BpmnWorkflow:
@@ -101,6 +110,17 @@ def to_plain(value: Any) -> Any:
         return value.total_seconds()
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _MAX_INT_BITS:
+        raise EngineError(f"the data holds a number of more than {MAX_INT_DIGITS} digits")
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
     raise EngineError(f"task data holds a value of unsupported type {type(value).__name__}")
+
+
+def plain_input(data: dict, field: str = "/data", **context) -> dict:
+    """Data a person sent (start data, a task's form), as `to_plain` stores it, or InvalidInput
+    (422) saying what cannot be stored."""
+    try:
+        return to_plain(data)
+    except EngineError as err:
+        raise InvalidInput(err.message, [{"field": field, "message": err.message}], **context) from err

@@ -21,11 +21,24 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from SpiffWorkflow.util.task import TaskState
 
 from engine import gateways
+from engine.budgets import budgets_of, refuse
+from engine.timer_bounds import timer_problem
 
 
 def _now(my_task) -> datetime:
     clock = getattr(my_task.workflow.script_engine, "clock", None)
     return clock.now() if clock is not None else datetime.now(UTC)
+
+
+def _bounded(my_task, kind: str, expression: str) -> str:
+    """The timer's value, evaluated and checked against the budgets before SpiffWorkflow parses
+    it (its per-month loop must never see a huge duration); a bad value stops this case with an
+    incident on the timer."""
+    value = my_task.workflow.script_engine.evaluate(my_task, expression)
+    problem = timer_problem(kind, value, _now(my_task), budgets_of(my_task.workflow))
+    if problem:
+        raise refuse(my_task, f"timer {problem}")
+    return value.strip()
 
 
 class _Keys:
@@ -45,7 +58,7 @@ class ClockedTimeDate(_Keys, TimeDateEventDefinition):
     def has_fired(self, my_task) -> bool:
         event_value = my_task.internal_data.get(self.value_key)
         if event_value is None:
-            event_value = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            event_value = _bounded(my_task, "date", self.expression)
             # Store a normalised UTC ISO string, so the timers table and the check agree.
             event_value = TimerEventDefinition.parse_time_or_duration(event_value).isoformat()
             my_task.internal_data[self.value_key] = event_value
@@ -56,7 +69,7 @@ class ClockedDuration(_Keys, DurationTimerEventDefinition):
     def has_fired(self, my_task) -> bool:
         event_value = my_task.internal_data.get(self.value_key)
         if event_value is None:
-            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            expression = _bounded(my_task, "duration", self.expression)
             start = _now(my_task)
             duration = TimerEventDefinition.get_timedelta_from_start(
                 TimerEventDefinition.parse_iso_duration(expression), start
@@ -70,7 +83,7 @@ class ClockedCycle(_Keys, CycleTimerEventDefinition):
     def cycle_complete(self, my_task) -> bool:
         event_value = my_task._get_internal_data("event_value")
         if event_value is None:
-            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            expression = _bounded(my_task, "cycle", self.expression)
             cycles, start, duration = _recurring(expression, _now(my_task))
             event_value = {"cycles": cycles, "next": start.isoformat(), "duration": duration.total_seconds()}
         ready = False

@@ -8,6 +8,7 @@ from datetime import timedelta
 from flask import Flask, current_app
 
 from engine import audit
+from engine.budgets import ExecutionBudgets
 from engine.clock import Clock, SystemClock
 from engine.sandbox import Sandbox, SandboxSettings
 from engine.script_engine import SandboxedScriptEngine
@@ -54,9 +55,22 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             sign_in_client_max_failures=settings.sign_in_client_max_failures,
             max_message_starts_per_change=settings.max_message_starts_per_change,
             max_message_follow_up_depth=settings.max_message_follow_up_depth,
+            budgets=execution_budgets(settings),
         ),
     )
     app.extensions["lieta_engine"] = engine
+
+
+def execution_budgets(settings: Settings) -> ExecutionBudgets:
+    return ExecutionBudgets(
+        max_steps_per_change=settings.max_steps_per_change,
+        max_change_seconds=settings.max_change_seconds,
+        max_subprocess_depth=settings.max_subprocess_depth,
+        max_multi_instance=settings.max_multi_instance,
+        max_timer_years=settings.max_timer_years,
+        min_timer_cycle_seconds=settings.min_timer_cycle_seconds,
+        max_timer_repetitions=settings.max_timer_repetitions,
+    )
 
 
 def get_engine() -> Engine:

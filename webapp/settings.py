@@ -49,6 +49,13 @@ class Settings:
     proxy_hops: int = 0
     max_message_starts_per_change: int = 10
     max_message_follow_up_depth: int = 10
+    max_steps_per_change: int = 10_000
+    max_change_seconds: float = 10.0
+    max_subprocess_depth: int = 10
+    max_multi_instance: int = 200
+    max_timer_years: float = 100.0
+    min_timer_cycle_seconds: float = 60.0
+    max_timer_repetitions: int = 1_000_000
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -74,6 +81,13 @@ class Settings:
         "proxy_hops": "LIETA_PROXY_HOPS",
         "max_message_starts_per_change": "LIETA_MAX_MESSAGE_STARTS_PER_CHANGE",
         "max_message_follow_up_depth": "LIETA_MAX_MESSAGE_FOLLOW_UP_DEPTH",
+        "max_steps_per_change": "LIETA_MAX_STEPS_PER_CHANGE",
+        "max_change_seconds": "LIETA_MAX_CHANGE_SECONDS",
+        "max_subprocess_depth": "LIETA_MAX_SUBPROCESS_DEPTH",
+        "max_multi_instance": "LIETA_MAX_MULTI_INSTANCE",
+        "max_timer_years": "LIETA_MAX_TIMER_YEARS",
+        "min_timer_cycle_seconds": "LIETA_MIN_TIMER_CYCLE_SECONDS",
+        "max_timer_repetitions": "LIETA_MAX_TIMER_REPETITIONS",
     }
 
     @classmethod

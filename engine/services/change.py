@@ -35,6 +35,7 @@ class Change:
         self.saved = save(
             self.engine, self.instance, self.workflow, self.engine.clock.now(), failure, completed_by, self.ready_before
         )
+        self.workflow = self.saved.workflow  # a change that could not be stored was not kept
         return self.saved
 
 

@@ -51,7 +51,9 @@ class DeploymentService:
             raise DeploymentInvalid("no files were uploaded", [Problem(None, None, None, "upload at least one .bpmn file")])
         bundle = parse_bundle(files)
         if not bundle.errors:
-            bundle.problems.extend(lint(bundle, self.engine.directory.role_codes()))
+            bundle.problems.extend(
+                lint(bundle, self.engine.directory.role_codes(), self.engine.settings.budgets, self.engine.clock.now())
+            )
             # A model throws or catches only the messages the catalogue declares for its process.
             bundle.problems.extend(self.engine.catalogue.problems(bundle))
         if bundle.errors:

@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine as SABind
 from sqlalchemy.orm import Session
 
 from engine import audit
+from engine.budgets import DEFAULT_BUDGETS, ExecutionBudgets
 from engine.clock import Clock, SystemClock
 from engine.service_registry import ServiceRegistry
 from engine.specs import SpecCache
@@ -32,6 +33,7 @@ class EngineSettings:
     # and how many message hops one change may cause before the rest are refused the same way.
     max_message_starts_per_change: int = 10
     max_message_follow_up_depth: int = 10
+    budgets: ExecutionBudgets = DEFAULT_BUDGETS
 
 
 class Engine:
@@ -71,6 +73,9 @@ class Engine:
         self.script_engine = script_engine
         self.clock = clock or SystemClock()
         self.settings = settings or EngineSettings()
+        # SpiffWorkflow's task specs (timers, multi-instance, call activities) see only the
+        # workflow's script engine: the budgets travel with it (see engine.budgets).
+        script_engine.budgets = self.settings.budgets
         self.specs = SpecCache()
         self.workflows = WorkflowCache(self.settings.workflow_cache_size)
         self.operations = operations or ServiceRegistry()

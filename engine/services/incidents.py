@@ -10,7 +10,9 @@ from engine import audit
 from engine.errors import Conflict, NotFound, PermissionDenied
 from engine.models import Incident, IncidentStatus, ProcessInstance, User
 from engine.services.change import Unit, unit_of_work
+from engine.services.isolation import isolated
 from engine.services.runner import advance, find_task, run_task
+from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
@@ -89,19 +91,27 @@ class IncidentService:
     def retry_due(self, limit: int = 100) -> int:
         """The scheduler's automatic retries with backoff; returns how many were attempted."""
         now = self.engine.clock.now()
-        ids = list(self.engine.session().scalars(
-            select(Incident.id)
+        rows = list(self.engine.session().execute(
+            select(Incident.id, Incident.instance_id)
             .where(Incident.status == IncidentStatus.OPEN, Incident.next_retry_at <= now)
             .order_by(Incident.next_retry_at).limit(limit)
         ))
         attempted = 0
-        for incident_id in ids:
-            try:
-                self.retry(None, incident_id)
-                attempted += 1
-            except Conflict as err:
-                log.info("automatic retry of incident %s deferred: %s", incident_id, err)
+        for incident_id, instance_id in rows:
+            done = isolated(
+                self.engine, f"automatic retry of incident {incident_id}", lambda i=incident_id: self.retry(None, i),
+                instance_id=instance_id, on_failure=lambda i=incident_id: self._stop_retrying(i),
+            )
+            attempted += done is not None
         return attempted
+
+    def _stop_retrying(self, incident_id: str) -> None:
+        """A retry that could not even run waits for an admin instead of failing every round."""
+        session = self.engine.session()
+        with atomic(session, "the incident could not be updated"):
+            incident = session.get(Incident, incident_id, populate_existing=True)
+            if incident is not None and incident.status == IncidentStatus.OPEN:
+                incident.next_retry_at = None
 
     def _failed_task(self, unit: Unit, incident: Incident):
         """The instance's change and its task still in ERROR, or a Conflict."""

@@ -33,6 +33,7 @@ from engine.models import (
 from engine.serialization import to_plain
 from engine.services import outbox
 from engine.services.change import Unit, unit_of_work
+from engine.services.isolation import isolated
 from engine.services.runner import Failure, Saved, advance, find_task, open_incident
 from engine.services.writes import write_versioned
 
@@ -228,11 +229,13 @@ class MessageService:
             workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.engine.script_engine)
             instance = self.engine.instances.new_row(definition, None, None, _business_key(row))
             change = unit.change(instance, workflow)
-            workflow.do_engine_steps()
-            for wait in messages.waits(workflow):
-                if wait.name == row.name:
-                    messages.deliver(wait.task, row.payload, row.correlation)
-            change.save(advance(workflow))
+            failure = advance(workflow)  # within the budgets, like every change
+            if failure is None:
+                for wait in messages.waits(workflow):
+                    if wait.name == row.name:
+                        messages.deliver(wait.task, row.payload, row.correlation)
+                failure = advance(workflow)
+            change.save(failure)
             audit.record(
                 self.engine.session(), self.engine.clock.now(), actor, "instance_started", instance_id=instance.id,
                 data={
@@ -313,6 +316,16 @@ class MessageService:
         ]
 
     def _route_stored(self, message_row_id: int, start_instances: bool, from_status: str) -> bool:
+        """Routes one stored message; a failure is logged (see `isolation`) and never stops the
+        routing of the others. It opens no incident: which receiving case failed is not known,
+        and the sender did nothing wrong. The message stays in its state for the next sweep."""
+        return bool(isolated(
+            self.engine, f"routing of message {message_row_id}",
+            lambda: self._route_stored_once(message_row_id, start_instances, from_status),
+            instance_id=None,
+        ))
+
+    def _route_stored_once(self, message_row_id: int, start_instances: bool, from_status: str) -> bool:
         session = self.engine.session()
         try:
             with unit_of_work(self.engine, "the message could not be routed") as unit:

@@ -13,8 +13,9 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
 from engine import audit
+from engine.budgets import Meter, budgets_of, can_move, stuck_element
 from engine.business_errors import cancel_stopped_services
-from engine.errors import BusinessErrorCaught, EngineError
+from engine.errors import BusinessErrorCaught, EngineError, InvalidInput
 from engine.models import (
     Incident,
     IncidentStatus,
@@ -33,7 +34,8 @@ from engine.specs import LoadedDefinition
 if TYPE_CHECKING:
     from engine.services.engine import Engine
 
-__all__ = ["Failure", "advance", "find_task", "load_workflow", "open_incident", "run_task", "save"]
+__all__ = ["Failure", "advance", "find_task", "fire_timers", "load_workflow", "open_incident", "run_task", "save"]
+STUCK = "the case is stuck: nothing can move it (no task is ready, no event waits and it has not ended)"
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Failure:
 class Saved:
     new_waits: list[MessageWait] = field(default_factory=list)
     outbox: list[Message] = field(default_factory=list)
+    workflow: BpmnWorkflow | None = None  # the workflow as stored (the one given, unless refused)
 
 
 def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkflow, LoadedDefinition]:
@@ -63,19 +66,25 @@ def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkfl
     return workflow, definition
 
 
-def advance(workflow: BpmnWorkflow) -> Failure | None:
-    """Run everything the engine can run on its own. A failure is returned, not raised: it must
-    put the instance into `error` without losing the change that led to it. A business error
-    that a boundary event took is no failure: the case goes on along the boundary's path."""
+def advance(workflow: BpmnWorkflow, meter: Meter | None = None) -> Failure | None:
+    """Run everything the engine can run on its own, within the change's step and wall-time
+    budgets. A failure is returned, not raised: it must put the instance into `error` without
+    losing the change that led to it. A business error that a boundary event took is no failure:
+    the case goes on along the boundary's path."""
+    meter = meter or Meter(budgets_of(workflow))
     while True:
         try:
-            workflow.do_engine_steps()
+            workflow.do_engine_steps(will_complete_task=meter.before_step)
         except (EngineError, SpiffWorkflowException) as err:
             if _business_error_caught(err):
                 cancel_stopped_services(workflow)
                 continue
             return failure_of(workflow, err)
-        return None
+        break
+    if not workflow.completed and not can_move(workflow):
+        element = stuck_element(workflow)
+        return Failure(f"element {element}: {STUCK}" if element else STUCK, None, element)
+    return None
 
 
 def _business_error_caught(err: BaseException) -> bool:
@@ -88,17 +97,28 @@ def _business_error_caught(err: BaseException) -> bool:
 
 
 def run_task(workflow: BpmnWorkflow, task) -> Failure | None:
-    """Run one task (a completion or a retry), then advance."""
+    """Run one task (a completion or a retry), then advance; both count against one budget."""
+    meter = Meter(budgets_of(workflow))
     try:
         task.run()
     except (EngineError, SpiffWorkflowException) as err:
         if _business_error_caught(err):
             cancel_stopped_services(workflow)
-            return advance(workflow)
+            return advance(workflow, meter)
         if task.state != SpiffState.ERROR:
             task.error()
         return failure_of(workflow, err)
-    return advance(workflow)
+    return advance(workflow, meter)
+
+
+def fire_timers(workflow: BpmnWorkflow) -> Failure | None:
+    """Let due timers fire, then advance: one change, one budget."""
+    meter = Meter(budgets_of(workflow))
+    try:
+        workflow.refresh_timers()
+    except (EngineError, SpiffWorkflowException) as err:
+        return failure_of(workflow, err)
+    return advance(workflow, meter)
 
 
 def failure_of(workflow: BpmnWorkflow, err: BaseException) -> Failure:
@@ -136,11 +156,24 @@ def save(
     ready_before: set[str] | None = None,
 ) -> Saved:
     session = engine.session()
-    saved = Saved()
-    # A thrown message the catalogue refuses (sender, payload) stops the sender with an incident.
+    saved = Saved(workflow=workflow)
+    # Taken before the state is written: a message thrown is sent once, not again on every load.
+    # One the catalogue refuses (sender, payload) stops the sender with an incident.
     saved.outbox, refused = engine.messages.outbox(instance, workflow, now)
+    try:
+        values: dict = {"state": dump_state(workflow), "data": workflow_data(workflow), "updated_at": now}
+    except EngineError as err:
+        # The change produced data that cannot be stored (a number of thousands of digits): it
+        # is not kept, nor the messages it threw, and the case stays as it was, with an incident.
+        if instance.state is None:
+            raise InvalidInput(err.message) from err
+        for row in saved.outbox:
+            session.expunge(row)
+        saved.outbox, refused = [], None
+        failure = Failure(f"the change was not kept: {err.message}")
+        workflow = saved.workflow = _stored_workflow(engine, instance)
+        values = {"updated_at": now}
     failure = failure or refused
-    values: dict = {"state": dump_state(workflow), "data": workflow_data(workflow), "updated_at": now}
     if failure is not None:
         open_incident(engine, instance, failure, now)
         values.update(status=InstanceStatus.ERROR, error_message=failure.message)
@@ -156,6 +189,14 @@ def save(
     if definition.has_message_catches:
         saved.new_waits = project_waits(engine, instance, workflow, now)
     return saved
+
+
+def _stored_workflow(engine: Engine, instance: ProcessInstance) -> BpmnWorkflow:
+    definition = engine.specs.get(engine.session(), instance.definition_id)
+    workflow = load_state(instance.state, definition.spec, definition.subprocess_specs)
+    workflow.script_engine = engine.script_engine
+    setattr(workflow, INSTANCE_ATTRIBUTE, instance.id)
+    return workflow
 
 
 def _has_open_incident(engine: Engine, instance_id: str) -> bool:

@@ -16,7 +16,7 @@ from engine.errors import (
 from engine.instructions import Rendered
 from engine.models import HumanTask, InstanceStatus, ProcessInstance, ServiceGrant, TaskState, User
 from engine.roles import task_roles
-from engine.serialization import to_plain
+from engine.serialization import plain_input, to_plain
 from engine.services import lanes, runner
 from engine.services.access import AccessService
 from engine.services.change import unit_of_work
@@ -195,6 +195,7 @@ class TaskService:
                 [{"field": f"/{name}", "message": "may be set only by the process's own scripts"} for name in reserved],
                 task_id=task_id,
             )
+        data = plain_input(data, task_id=task_id)
         if instance.status != InstanceStatus.RUNNING:
             raise Conflict(f"the process instance is {instance.status}", instance_id=instance.id, task_id=task_id)
         definition = self.engine.specs.get(session, instance.definition_id)

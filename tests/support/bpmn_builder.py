@@ -126,6 +126,18 @@ class ProcessBuilder:
         )
         return self._add(node_id, "serviceTask", "", head=head)
 
+    def call_activity(self, node_id: str, called_element: str) -> str:
+        return self._add(node_id, "callActivity", f"calledElement={quoteattr(called_element)}")
+
+    def multi_instance_script(self, node_id: str, script: str, cardinality: str, sequential: bool = False) -> str:
+        """A script task run `cardinality` times (a Python expression, e.g. `3` or `count`)."""
+        loop = (
+            f'<bpmn:multiInstanceLoopCharacteristics isSequential="{str(sequential).lower()}">'
+            f"<bpmn:loopCardinality>{escape(cardinality)}</bpmn:loopCardinality>"
+            f"</bpmn:multiInstanceLoopCharacteristics>"
+        )
+        return self._add(node_id, "scriptTask", 'scriptFormat="python"', loop + f"<bpmn:script>{escape(script)}</bpmn:script>")
+
     def exclusive(self, node_id: str, default: str | None = None) -> str:
         attrs = f"default={quoteattr(default)}" if default else ""
         return self._add(node_id, "exclusiveGateway", attrs)
