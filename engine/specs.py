@@ -11,13 +11,14 @@ import json
 import threading
 from dataclasses import dataclass, field
 
+from referencing import Registry
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy.orm import Session
 
 from engine.bundle import parse_stored
 from engine.errors import NotFound
-from engine.forms import FormValidator
+from engine.forms import FormValidator, form_registry
 from engine.models import ProcessDefinition
 
 
@@ -29,8 +30,10 @@ class LoadedDefinition:
     spec: object
     subprocess_specs: dict
     forms: dict[str, str]
+    pattern_budget_seconds: float = 0.1
     _validators: dict[str, FormValidator] = field(default_factory=dict)
     _schemas: dict[str, dict] = field(default_factory=dict)
+    _registry: Registry | None = None
     has_timers: bool = False
     has_message_catches: bool = False
 
@@ -64,12 +67,16 @@ class LoadedDefinition:
             schema = self.form_schema(name)
             if schema is None:
                 return None
-            validator = self._validators[name] = FormValidator(schema)
+            if self._registry is None:
+                # Only this version's own forms: a `$ref` to anything else is refused, never fetched.
+                self._registry = form_registry(self.forms)
+            validator = self._validators[name] = FormValidator(schema, self._registry, self.pattern_budget_seconds)
         return validator
 
 
 class SpecCache:
-    def __init__(self) -> None:
+    def __init__(self, pattern_budget_seconds: float = 0.1) -> None:
+        self.pattern_budget_seconds = pattern_budget_seconds
         self._loaded: dict[int, LoadedDefinition] = {}
         self._lock = threading.Lock()
 
@@ -85,6 +92,7 @@ class SpecCache:
     def put(self, row: ProcessDefinition, spec, subprocess_specs: dict) -> LoadedDefinition:
         files = json.loads(row.bundle)
         forms = {name: text for name, text in files.items() if name.lower().endswith(".json")}
-        loaded = LoadedDefinition(row.id, row.process_id, row.version, spec, subprocess_specs, forms)
+        loaded = LoadedDefinition(row.id, row.process_id, row.version, spec, subprocess_specs, forms,
+                                  self.pattern_budget_seconds)
         with self._lock:
             return self._loaded.setdefault(row.id, loaded)

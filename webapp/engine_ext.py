@@ -27,6 +27,7 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
                 cpu_seconds=settings.sandbox_cpu_seconds,
                 memory_mb=settings.sandbox_memory_mb,
                 workers=settings.sandbox_workers,
+                max_result_bytes=settings.sandbox_max_result_kib * 1024,
             ),
             clock=clock,
         )
@@ -44,6 +45,9 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             workflow_cache_size=settings.workflow_cache_size,
             message_ttl=timedelta(days=settings.message_ttl_days),
             timer_batch=settings.timer_batch,
+            dmn_cell_max_chars=settings.dmn_cell_max_chars,
+            dmn_cell_max_placeholders=settings.dmn_cell_max_placeholders,
+            form_pattern_budget_seconds=settings.form_pattern_budget_seconds,
         ),
     )
     app.extensions["lieta_engine"] = engine

@@ -43,6 +43,10 @@ class Settings:
     timer_poll_seconds: float = 1.0
     timer_batch: int = 200
     message_ttl_days: float = 7.0
+    sandbox_max_result_kib: int = 1024
+    dmn_cell_max_chars: int = 2000
+    dmn_cell_max_placeholders: int = 16
+    form_pattern_budget_seconds: float = 0.1
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -62,6 +66,10 @@ class Settings:
         "timer_poll_seconds": "LIETA_TIMER_POLL_SECONDS",
         "timer_batch": "LIETA_TIMER_BATCH",
         "message_ttl_days": "LIETA_MESSAGE_TTL_DAYS",
+        "sandbox_max_result_kib": "LIETA_SANDBOX_MAX_RESULT_KIB",
+        "dmn_cell_max_chars": "LIETA_DMN_CELL_MAX_CHARS",
+        "dmn_cell_max_placeholders": "LIETA_DMN_CELL_MAX_PLACEHOLDERS",
+        "form_pattern_budget_seconds": "LIETA_FORM_PATTERN_BUDGET_SECONDS",
     }
 
     @classmethod

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from engine import audit
 from engine.bundle import parse_bundle
 from engine.errors import DeploymentInvalid, PermissionDenied
-from engine.lint import lint
+from engine.lint import DeploymentLimits, lint
 from engine.messages import message_start_names
 from engine.models import Deployment, ProcessDefinition, User
 from engine.problems import Problem
@@ -51,7 +51,12 @@ class DeploymentService:
             raise DeploymentInvalid("no files were uploaded", [Problem(None, None, None, "upload at least one .bpmn file")])
         bundle = parse_bundle(files)
         if not bundle.errors:
-            bundle.problems.extend(lint(bundle))
+            settings = self.engine.settings
+            limits = DeploymentLimits(
+                dmn_cell_max_chars=settings.dmn_cell_max_chars,
+                dmn_cell_max_placeholders=settings.dmn_cell_max_placeholders,
+            )
+            bundle.problems.extend(lint(bundle, limits))
         if bundle.errors:
             raise DeploymentInvalid("the deployment was refused; nothing was stored", bundle.errors)
 

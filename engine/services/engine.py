@@ -20,6 +20,9 @@ class EngineSettings:
     workflow_cache_size: int = 2000
     message_ttl: timedelta = timedelta(days=7)
     timer_batch: int = 200
+    dmn_cell_max_chars: int = 2000
+    dmn_cell_max_placeholders: int = 16
+    form_pattern_budget_seconds: float = 0.1
 
 
 class Engine:
@@ -49,7 +52,7 @@ class Engine:
         self.script_engine = script_engine
         self.clock = clock or SystemClock()
         self.settings = settings or EngineSettings()
-        self.specs = SpecCache()
+        self.specs = SpecCache(self.settings.form_pattern_budget_seconds)
         self.workflows = WorkflowCache(self.settings.workflow_cache_size)
         self.operations = operations or ServiceRegistry()
         self.users = UserService(self)
