@@ -32,7 +32,7 @@ DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
 def form_problems(name: str, text: str, forms: Mapping[str, str]) -> list[tuple[str, str]]:
     """Problems of one (already valid JSON Schema) form; `forms` are all forms of the deployment."""
     schema = json.loads(text)
-    registry = form_registry(forms)
+    registry = form_registry({**forms, name: text})
     found = list(_reference_problems(name, schema, forms, registry))
     found.extend(_pattern_problems(schema))
     found.extend(_money_problems(name, schema, registry))
