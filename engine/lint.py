@@ -13,6 +13,7 @@ held for a cell of 12,000 `?`), so a cell longer than `dmn_cell_max_chars` or wi
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -66,6 +67,8 @@ def _lint_process(bundle: ParsedBundle, process: ParsedProcess, limits: Deployme
             for kind, source, is_script in code_sites(task_spec):
                 if oversized and kind.startswith("DMN"):
                     continue  # the size is the finding; parsing a huge cell adds nothing
+                if kind == "DMN input cell":
+                    source = _dmn_cell_expression(source)
                 yield from _code_problems(file_name, element, line, kind, source, is_script)
             yield from _timer_problems(file_name, element, line, task_spec)
             yield from _form_problems(bundle, file_name, element, line, task_spec)
@@ -122,7 +125,7 @@ def _dmn_sites(table) -> Iterator[tuple[str, str, bool]]:
         for entry in getattr(rule, "inputEntries", []):
             for lhs in getattr(entry, "lhs", []) or []:
                 if lhs and lhs.strip() not in ("-", ""):
-                    yield "DMN input cell", _dmn_cell_expression(lhs), False
+                    yield "DMN input cell", lhs, False
 
 
 def _dmn_cells(table) -> Iterator[tuple[str, str | None, str]]:
@@ -160,10 +163,17 @@ def _dmn_size_problems(bundle: ParsedBundle, task_spec, limits: DeploymentLimits
                           f"{limits.dmn_cell_max_placeholders} allowed in one cell")
 
 
+_DMN_PLACEHOLDER = re.compile(r"""(\?)(?=(?:[^'"]|['"][^'"]*['"])*$)""")
+
+
 def _dmn_cell_expression(cell: str) -> str:
     """SpiffWorkflow compares an input cell such as `> 5` or `"a"` against the column's value;
     check the cell as it will be evaluated."""
     stripped = cell.strip()
+    if "?" in stripped:
+        # `4 < ? < 6` compares the column's value twice: SpiffWorkflow replaces each `?` outside
+        # quotes by a name (its own regex, bounded here by the cell limits checked first).
+        return _DMN_PLACEHOLDER.sub("dmninputexpr", stripped)
     if stripped[:2] in ("<=", ">=", "==", "!=") or stripped[:1] in ("<", ">"):
         return f"dmn_value {stripped}"
     return stripped
