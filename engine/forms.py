@@ -27,6 +27,9 @@ from referencing.jsonschema import DRAFT202012
 
 from engine import regex_safety
 
+# Stands in for a stored form that cannot be read (e.g. nested beyond the JSON parser's depth).
+UNUSABLE_FORM: dict = {"title": "This form cannot be used", "not": {}}
+
 # Keys whose values are data, not schemas: a `$ref` inside a `const` is a string like any other.
 DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
 
@@ -91,7 +94,10 @@ def form_registry(forms: Mapping[str, str | dict]) -> Registry:
         except (json.JSONDecodeError, RecursionError):
             continue
         if isinstance(contents, dict):
-            closed = _closed(copy.deepcopy(contents))
+            try:
+                closed = _closed(copy.deepcopy(contents))
+            except RecursionError:
+                continue  # refused at deployment; a `$ref` to it is then unresolvable
             resources.append((name, Resource.from_contents(closed, default_specification=DRAFT202012)))
     return Registry(retrieve=_refuse_retrieval).with_resources(resources)
 
@@ -129,8 +135,8 @@ def _timed_pattern(validator, pattern, instance, schema):
         return
     try:
         matched = regex_safety.search(pattern, instance)
-    except regex_safety.PatternTimeout:
-        yield ValidationError("the value could not be checked against the form's pattern in time")
+    except regex_safety.PatternNotChecked as err:
+        yield ValidationError(str(err))
         return
     if not matched:
         yield ValidationError(f"{_short(instance)!r} does not match {pattern!r}")
@@ -143,8 +149,8 @@ def _timed_pattern_properties(validator, pattern_properties, instance, schema):
         for key, value in instance.items():
             try:
                 matched = regex_safety.search(pattern, key)
-            except regex_safety.PatternTimeout:
-                yield ValidationError("a field name could not be checked against the form in time", path=[key])
+            except regex_safety.PatternNotChecked as err:
+                yield ValidationError(f"the field name could not be checked: {err}", path=[key])
                 continue
             if matched:
                 yield from validator.descend(value, subschema, path=key, schema_path=pattern)
@@ -160,7 +166,7 @@ def _extras(instance: dict, schema: dict) -> tuple[list[str], bool]:
         try:
             if any(regex_safety.search(p, key) for p in patterns):
                 continue
-        except regex_safety.PatternTimeout:
+        except regex_safety.PatternNotChecked:
             return [], True
         extras.append(key)
     return extras, False
@@ -171,7 +177,7 @@ def _timed_additional_properties(validator, additional, instance, schema):
         return
     extras, timed_out = _extras(instance, schema)
     if timed_out:
-        yield ValidationError("the field names could not be checked against the form in time")
+        yield ValidationError("the field names could not be checked against the form's patterns")
         return
     if validator.is_type(additional, "object"):
         for extra in extras:
@@ -197,12 +203,18 @@ class FormValidator:
                  pattern_budget_seconds: float = regex_safety.FORM_REGEX_BUDGET_SECONDS) -> None:
         self.schema = schema
         self.pattern_budget_seconds = pattern_budget_seconds
-        self._validator = _FormSchemaValidator(
-            _closed(copy.deepcopy(schema)), registry=registry or form_registry({}),
+        try:
+            closed = _closed(copy.deepcopy(schema))
+        except RecursionError:
+            closed = None  # refused at deployment; a stored one refuses every submission below
+        self._validator = None if closed is None else _FormSchemaValidator(
+            closed, registry=registry or form_registry({}),
         )
 
     def errors(self, data: Any) -> list[dict]:
         """Field-level errors, each `{"field": JSON Pointer, "message": str}`, in a stable order."""
+        if self._validator is None or self.schema is UNUSABLE_FORM:
+            return [{"field": "", "message": "the form is nested too deeply to be used: ask a process analyst"}]
         found = list(_non_finite(data))
         if found:
             return sorted(found, key=lambda e: (e["field"], e["message"]))

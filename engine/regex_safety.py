@@ -35,16 +35,23 @@ import re._parser as sre_parse
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
+from functools import lru_cache
 
 import regex
 
 MAX_PATTERN_CHARS = 1000
+MAX_QUANTIFIER_NESTING = 4
+MAX_QUANTIFIERS = 100
+MAX_GROUP_NESTING = 32
+MAX_REPEAT_PRODUCT = 10_000
 FORM_REGEX_BUDGET_SECONDS = 0.1
 
 # Characters used to decide whether two pieces of a pattern can match the same character: all of
 # Latin-1, Latin Extended-A/B (Latvian letters) and basic Cyrillic. Pieces that overlap only
 # outside this sample (rare scripts) are not seen as overlapping: the time budget still holds.
+# A set of characters is an int with one bit per character of this sample.
 _ALPHABET = "".join(chr(c) for c in (*range(0x0, 0x250), *range(0x400, 0x460), 0x2028, 0x3000))
+_EVERYTHING = (1 << len(_ALPHABET)) - 1
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 _CATEGORIES = {
     sre.CATEGORY_DIGIT: str.isdecimal,
@@ -58,53 +65,120 @@ _CATEGORIES = {
 
 def pattern_problems(pattern: str) -> list[str]:
     """Why `pattern` is unsafe or unusable (empty when it may be deployed)."""
-    if len(pattern) > MAX_PATTERN_CHARS:
-        return [f"the pattern is longer than {MAX_PATTERN_CHARS} characters"]
-    try:
-        parsed = sre_parse.parse(pattern)
-        regex.compile(pattern)
-    except (re.error, regex.error, RecursionError, OverflowError) as err:
-        return [f"not a usable regular expression: {err}"]
+    parsed, problem = _parse_within_limits(pattern)
+    if problem:
+        return [problem]
     analysis = _Analysis(bool(parsed.state.flags & re.IGNORECASE))
     analysis.walk(list(parsed.data))
     return list(dict.fromkeys(analysis.problems))
+
+
+@lru_cache(maxsize=1024)
+def _usable(pattern: str) -> str | None:
+    """The reason `pattern` must not be compiled at all, or None (cached: forms repeat theirs)."""
+    return _parse_within_limits(pattern)[1]
+
+
+def _parse_within_limits(pattern: str):
+    """Parse with `re`'s parser (linear, no compilation) and check the limits that keep the
+    `regex` compiler itself cheap: it takes exponential memory in the nesting of quantifiers
+    (`((((a)+)+)+)+...` exhausts memory at depth 20) and unrolls counted repeats."""
+    if len(pattern) > MAX_PATTERN_CHARS:
+        return None, f"the pattern is longer than {MAX_PATTERN_CHARS} characters"
+    try:
+        parsed = sre_parse.parse(pattern)
+    except (re.error, RecursionError, OverflowError) as err:
+        return None, f"not a usable regular expression: {err}"
+    count = 0
+    stack = [(list(parsed.data), 0, 1, 0)]
+    while stack:
+        seq, depth, product, nesting = stack.pop()
+        if nesting > MAX_GROUP_NESTING:
+            return None, f"groups are nested more than {MAX_GROUP_NESTING} deep"
+        for op, av in seq:
+            if op in _REPEATS:
+                count += 1
+                low, high, body = av
+                bound = max(low, high if high != sre.MAXREPEAT else 1, 1)
+                if depth + 1 > MAX_QUANTIFIER_NESTING:
+                    return None, f"quantifiers are nested more than {MAX_QUANTIFIER_NESTING} deep"
+                if product * bound > MAX_REPEAT_PRODUCT:
+                    return None, f"counted repetitions multiply to more than {MAX_REPEAT_PRODUCT}"
+                stack.append((list(body), depth + 1, product * bound, nesting + 1))
+            else:
+                stack.extend((sub, depth, product, nesting + 1) for sub in _children(op, av))
+    if count > MAX_QUANTIFIERS:
+        return None, f"the pattern has more than {MAX_QUANTIFIERS} quantifiers"
+    try:
+        regex.compile(pattern)
+    except (regex.error, RecursionError, OverflowError, MemoryError) as err:
+        return None, f"not a usable regular expression: {err}"
+    return parsed, None
 
 
 class _Analysis:
     def __init__(self, ignore_case: bool) -> None:
         self.ignore_case = ignore_case
         self.problems: list[str] = []
+        self._node_first: dict[int, tuple[int, bool]] = {}
+        self._atoms: dict[tuple, int] = {}
 
     # --- what a piece can start with ----------------------------------------------------------
 
-    def first(self, seq: list) -> tuple[frozenset[str], bool]:
-        """Characters a sequence can start with, and whether it can match the empty string."""
-        chars: set[str] = set()
-        for op, av in seq:
-            if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
-                continue
-            if op in (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN):
-                return frozenset(chars | self.chars_of(op, av)), False
-            if op is sre.SUBPATTERN:
-                sub_chars, nullable = self.first(list(av[3]))
-            elif op is sre.ATOMIC_GROUP:
-                sub_chars, nullable = self.first(list(av))
-            elif op is sre.BRANCH:
-                firsts = [self.first(list(branch)) for branch in av[1]]
-                sub_chars = frozenset().union(*(f for f, _ in firsts))
-                nullable = any(n for _, n in firsts)
-            elif op in _REPEATS:
-                sub_chars, nullable = self.first(list(av[2]))
-                nullable = nullable or av[0] == 0
-            else:  # back-references and conditionals: anything, possibly nothing
-                sub_chars, nullable = frozenset(_ALPHABET), True
-            chars |= sub_chars
+    def first(self, seq: list) -> tuple[int, bool]:
+        """Characters (a bit set) a sequence can start with, and whether it can match nothing."""
+        chars = 0
+        for node in seq:
+            node_chars, nullable = self.node_first(node)
+            chars |= node_chars
             if not nullable:
-                return frozenset(chars), False
-        return frozenset(chars), True
+                return chars, False
+        return chars, True
 
-    def chars_of(self, op, av) -> frozenset[str]:
-        return frozenset(ch for ch in _ALPHABET if self._matches_any_case(op, av, ch))
+    def suffixes(self, seq: list) -> list[tuple[int, bool]]:
+        """`first(seq[i:])` for every i, in one backward pass."""
+        result = [(0, True)] * (len(seq) + 1)
+        for index in range(len(seq) - 1, -1, -1):
+            node_chars, nullable = self.node_first(seq[index])
+            rest_chars, rest_nullable = result[index + 1]
+            result[index] = (node_chars | rest_chars, rest_nullable) if nullable else (node_chars, False)
+        return result
+
+    def node_first(self, node) -> tuple[int, bool]:
+        key = id(node)
+        if key not in self._node_first:
+            self._node_first[key] = self._compute_first(*node)
+        return self._node_first[key]
+
+    def _compute_first(self, op, av) -> tuple[int, bool]:
+        if op in (sre.AT, sre.ASSERT, sre.ASSERT_NOT):
+            return 0, True
+        if op in (sre.LITERAL, sre.NOT_LITERAL, sre.ANY, sre.IN):
+            return self.chars_of(op, av), False
+        if op is sre.SUBPATTERN:
+            return self.first(list(av[3]))
+        if op is sre.ATOMIC_GROUP:
+            return self.first(list(av))
+        if op is sre.BRANCH:
+            firsts = [self.first(list(branch)) for branch in av[1]]
+            chars = 0
+            for branch_chars, _ in firsts:
+                chars |= branch_chars
+            return chars, any(n for _, n in firsts)
+        if op in _REPEATS:
+            chars, nullable = self.first(list(av[2]))
+            return chars, nullable or av[0] == 0
+        return _EVERYTHING, True  # back-references and conditionals: anything, possibly nothing
+
+    def chars_of(self, op, av) -> int:
+        key = (op, repr(av))
+        if key not in self._atoms:
+            bits = 0
+            for index, ch in enumerate(_ALPHABET):
+                if self._matches_any_case(op, av, ch):
+                    bits |= 1 << index
+            self._atoms[key] = bits
+        return self._atoms[key]
 
     def _matches_any_case(self, op, av, ch: str) -> bool:
         if self.ignore_case:
@@ -132,17 +206,18 @@ class _Analysis:
             for sub in _children(op, av):
                 self.walk(sub)
 
-    def scan(self, seq: list, follow: frozenset[str]) -> None:
+    def scan(self, seq: list, follow: int) -> None:
         """Inside a repeated body: `follow` is what may come after `seq` (at least the next round)."""
+        suffixes = self.suffixes(seq)
         for index, (op, av) in enumerate(seq):
-            rest_first, rest_nullable = self.first(seq[index + 1:])
+            rest_first, rest_nullable = suffixes[index + 1]
             after = rest_first | follow if rest_nullable else rest_first
             if op in _REPEATS:
                 low, high, body = av
                 body = list(body)
                 body_first, _ = self.first(body)
                 if low != high and body_first & after:
-                    sample = min(body_first & after)
+                    sample = _sample(body_first & after)
                     self.problems.append(
                         "nested quantifiers: inside a repeated part, a repetition can be followed by "
                         f"a character it matches itself (e.g. {sample!r}), so the matcher tries "
@@ -166,21 +241,25 @@ class _Analysis:
                 "same text (as in `(a|a)+`), so the matcher tries exponentially many combinations"
             )
             return
-        seen: set[str] = set()
+        seen = 0
         for chars, _ in firsts:
             if chars & seen:
                 self.problems.append(
                     "inside a repeated part, two alternatives can start with the same character "
-                    f"({min(chars & seen)!r}), so the matcher tries exponentially many combinations"
+                    f"({_sample(chars & seen)!r}), so the matcher tries exponentially many combinations"
                 )
                 return
             seen |= chars
 
 
+def _sample(bits: int) -> str:
+    return _ALPHABET[(bits & -bits).bit_length() - 1]
+
+
 def _children(op, av) -> Iterator[list]:
     if op is sre.SUBPATTERN:
         yield list(av[3])
-    elif op in (sre.ATOMIC_GROUP,):
+    elif op is sre.ATOMIC_GROUP:
         yield list(av)
     elif op is sre.BRANCH:
         yield from (list(b) for b in av[1])
@@ -216,8 +295,18 @@ def _matches(op, av, ch: str) -> bool:
 _deadline: ContextVar[float | None] = ContextVar("form_regex_deadline", default=None)
 
 
-class PatternTimeout(Exception):
-    """A pattern could not be matched within the validation's time budget."""
+class PatternNotChecked(Exception):
+    """A value could not be checked against a pattern; `str()` says why, for the person."""
+
+
+class PatternTimeout(PatternNotChecked):
+    def __init__(self) -> None:
+        super().__init__("the value could not be checked against the form's pattern in time")
+
+
+class PatternUnusable(PatternNotChecked):
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"the form's pattern cannot be used ({reason}): ask a process analyst")
 
 
 class budget:
@@ -234,12 +323,17 @@ class budget:
 
 
 def search(pattern: str, text: str) -> bool:
-    """`re.search` semantics, with the `regex` engine interrupted at the current deadline."""
+    """`re.search` semantics, with the `regex` engine interrupted at the current deadline.
+
+    A pattern beyond the compile limits (stored before they existed) is never compiled."""
+    reason = _usable(pattern)
+    if reason:
+        raise PatternUnusable(reason)
     deadline = _deadline.get()
     remaining = FORM_REGEX_BUDGET_SECONDS if deadline is None else deadline - time.monotonic()
     if remaining <= 0:
-        raise PatternTimeout(pattern)
+        raise PatternTimeout()
     try:
         return regex.search(pattern, text, timeout=remaining) is not None
     except TimeoutError as err:
-        raise PatternTimeout(pattern) from err
+        raise PatternTimeout() from err

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine.bundle import parse_stored
 from engine.errors import NotFound
-from engine.forms import FormValidator, form_registry
+from engine.forms import UNUSABLE_FORM, FormValidator, form_registry
 from engine.models import ProcessDefinition
 
 
@@ -58,7 +58,12 @@ class LoadedDefinition:
             return None
         schema = self._schemas.get(name)
         if schema is None:
-            schema = self._schemas[name] = json.loads(self.forms[name])
+            try:
+                schema = json.loads(self.forms[name])
+            except (json.JSONDecodeError, RecursionError):
+                # Refused at deployment today; stored before that, it refuses every submission.
+                schema = UNUSABLE_FORM
+            self._schemas[name] = schema
         return schema
 
     def form_validator(self, name: str) -> FormValidator | None:

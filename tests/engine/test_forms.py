@@ -1,5 +1,6 @@
 import json
 import time
+from types import SimpleNamespace
 
 import pytest
 
@@ -142,7 +143,8 @@ def test_a_catastrophic_pattern_that_got_stored_is_stopped_by_the_time_budget(pa
     for text in ("a" * 10_000 + "!", "x" * 10_000, "a " * 5_000 + "!"):
         started = time.perf_counter()
         validator.errors({"a": text, text: 1})
-        assert time.perf_counter() - started < 0.15, (pattern, text[:5])
+        # 0.05 s of budget; the rest is slack for a machine shared with other test runs.
+        assert time.perf_counter() - started < 0.3, (pattern, text[:5])
 
 
 def test_a_pattern_checked_too_slowly_is_refused_not_accepted():
@@ -187,3 +189,61 @@ def test_money_must_be_a_string_with_cents(field, schema, refused):
     assert bool(problems) is refused, problems
     if refused:
         assert "holds money" in problems[0]
+
+
+# The `regex` compiler takes exponential memory in the nesting of quantifiers, and unrolls counted
+# repeats: such patterns are refused before anything compiles them, at deployment and at run time.
+UNCOMPILABLE = [
+    ("(" * 30 + "a" + ")+" * 30, "nested more than 4 deep"),
+    ("(?:a{1000}){1000}", "multiply to more than 10000"),
+    ("(" + "a?" * 200 + ")", "more than 100 quantifiers"),
+    ("a" * 1001, "longer than 1000 characters"),
+    ("(" * 2000, "longer than 1000 characters"),
+    ("(" * 400 + "a" + ")" * 400, "groups are nested more than 32 deep"),
+]
+
+
+@pytest.mark.parametrize(("pattern", "words"), UNCOMPILABLE)
+def test_patterns_too_costly_to_compile_are_refused_at_deployment(pattern, words):
+    started = time.perf_counter()
+    problems = pattern_problems(pattern)
+    assert time.perf_counter() - started < 0.5
+    assert len(problems) == 1 and words in problems[0], problems
+
+
+@pytest.mark.parametrize(("pattern", "words"), UNCOMPILABLE)
+def test_a_stored_pattern_too_costly_to_compile_is_never_compiled(pattern, words):
+    validator = FormValidator({"properties": {"a": {"type": "string", "pattern": pattern}}})
+    started = time.perf_counter()
+    errors = validator.errors({"a": "a" * 100})
+    assert time.perf_counter() - started < 0.5
+    assert [e["field"] for e in errors] == ["/a"]
+    assert "cannot be used" in errors[0]["message"] and words in errors[0]["message"]
+
+
+def test_the_analysis_of_a_long_pattern_stays_fast():
+    patterns = ["(" + "(?:x|y|z)?" * 99 + ")+", "(" + "(?:[a-z]|[0-9])" * 60 + ")+", "[" + "a-z" * 300 + "]+",
+                "(?i)(?:" + "ā|" * 400 + "b)+"]
+    for pattern in patterns:
+        started = time.perf_counter()
+        pattern_problems(pattern)
+        assert time.perf_counter() - started < 0.5, pattern[:20]
+
+
+def test_a_stored_form_nested_too_deeply_refuses_submissions_instead_of_crashing():
+    text = '{"type": "object", "properties": {"a": ' * 450 + '{"type": "string"}' + "}}" * 450
+    assert schema_problems(text) != []
+    schema = json.loads(text)
+    errors = FormValidator(schema, form_registry({"deep.json": text})).errors({"a": "x"})
+    assert errors == [{"field": "", "message": "the form is nested too deeply to be used: ask a process analyst"}]
+
+
+def test_a_stored_form_beyond_the_json_parsers_depth_refuses_submissions():
+    from engine.specs import LoadedDefinition
+
+    text = '{"properties": {"a": ' * 5000 + "{}" + "}}" * 5000
+    no_tasks = SimpleNamespace(task_specs={})
+    definition = LoadedDefinition(1, "p", 1, spec=no_tasks, subprocess_specs={}, forms={"deep.json": text})
+    assert definition.form_validator("deep.json").errors({}) == [
+        {"field": "", "message": "the form is nested too deeply to be used: ask a process analyst"}
+    ]
