@@ -49,6 +49,10 @@ def schema_problems(text: str) -> list[str]:
         return [f"not a valid JSON Schema: {err.message}"]
     except RecursionError:
         return ["the form is nested too deeply"]
+    except (OverflowError, ValueError) as err:
+        # The meta-schema's `format: regex` compiles each pattern with `re`, which raises these
+        # (e.g. "the repetition number is too large") instead of re.error.
+        return [f"not a valid JSON Schema: a pattern cannot be compiled ({err})"]
     return []
 
 

@@ -47,7 +47,9 @@ def test_an_explicitly_open_object_stays_open():
 
 @pytest.mark.parametrize(
     ("text", "problem"),
-    [("{", "not valid JSON"), ("[1]", "must be a JSON object"), ('{"type": 5}', "not a valid JSON Schema")],
+    [("{", "not valid JSON"), ("[1]", "must be a JSON object"), ('{"type": 5}', "not a valid JSON Schema"),
+     ('{"pattern": "a{99999999999}"}', "repetition number is too large"),
+     ('{"pattern": "' + "(" * 600 + ")" * 600 + '"}', "nested too deeply")],
 )
 def test_schema_problems(text, problem):
     assert problem in schema_problems(text)[0]
