@@ -48,9 +48,12 @@ def _reference_problems(name: str, schema: dict, forms: Mapping[str, str],
             yield f"{pointer}/$schema", f"forms are JSON Schema draft 2020-12 ({DRAFT_2020_12})"
     resolver = registry.resolver(base_uri=name)
     for pointer, uri in references(schema):
-        parts = urlsplit(uri)
+        try:
+            parts = urlsplit(uri)
+        except ValueError:  # e.g. "http://[::1": not a reference into the deployment either
+            parts = None
         target = uri.split("#", 1)[0]
-        if parts.scheme or parts.netloc or target.startswith("/") or "\\" in target:
+        if parts is None or parts.scheme or parts.netloc or target.startswith("/") or "\\" in target:
             yield pointer, (f"`{uri}` points outside the deployment: a $ref may only point inside "
                             "the form (#/...) or at another form file of the same deployment")
             continue

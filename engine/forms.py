@@ -229,7 +229,8 @@ class FormValidator:
         except Unresolvable as err:
             ref = getattr(err, "ref", None) or "?"
             return [{"field": "", "message": f"the form refers to {ref!r}, which is not part of its "
-                                             "deployment: the form cannot be used, ask a process analyst"}]
+                                             "deployment or does not exist there: the form cannot be used, "
+                                             "ask a process analyst"}]
         except RecursionError:
             return [{"field": "", "message": "the data is nested too deeply"}]
         return sorted(found, key=lambda e: (e["field"], e["message"]))

@@ -96,6 +96,9 @@ def test_a_ref_outside_the_deployment_is_a_form_error_never_a_fetch(ref):
         ({"$id": "http://127.0.0.1/", "properties": {}}, "/$id", "`$id` is not allowed"),
         ({"$schema": "http://json-schema.org/draft-07/schema#"}, "/$schema", "2020-12"),
         ({"allOf": [{"$dynamicRef": "file:///etc/hosts"}]}, "/allOf/0/$dynamicRef", "outside the deployment"),
+        ({"properties": {"a": {"$ref": "http://[::1"}}}, "/properties/a/$ref", "outside the deployment"),
+        ({"properties": {"a": {"$ref": "urn:x"}}}, "/properties/a/$ref", "outside the deployment"),
+        ({"properties": {"a": {"$ref": "FILE:///etc/passwd"}}}, "/properties/a/$ref", "outside the deployment"),
     ],
 )
 def test_deployment_rules_refuse_refs_outside_the_deployment(schema, pointer, words):
