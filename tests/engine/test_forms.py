@@ -112,6 +112,8 @@ def test_a_ref_in_data_keywords_is_data_not_a_reference():
 
 
 # --- patterns ----------------------------------------------------------------------------------
+# Costs are measured as this thread's CPU time: what a validation costs the server, whatever else
+# runs on a shared machine (the budget itself is wall-clock, so CPU time stays below it).
 
 SLOW = ["^(a|a)+$", "(a+)+b", "(x+x+)+y", r"^(\w+\s?)*$", "(a*)*", "(.*a){20}", "(a|b|ab)*$", "(a?a)+$"]
 
@@ -135,9 +137,9 @@ def test_ordinary_patterns_pass_and_stay_fast_on_long_input(pattern):
     assert pattern_problems(pattern) == []
     validator = FormValidator({"properties": {"a": {"type": "string", "pattern": pattern}}})
     for text in ("a" * 10_000 + "!", "x" * 10_000, "1," * 5_000 + "x", " " * 10_000 + "@"):
-        started = time.perf_counter()
+        started = time.thread_time()
         validator.errors({"a": text})
-        assert time.perf_counter() - started < 0.15, (pattern, text[:5])
+        assert time.thread_time() - started < 0.15, (pattern, text[:5])
 
 
 @pytest.mark.parametrize("pattern", SLOW)
@@ -146,10 +148,9 @@ def test_a_catastrophic_pattern_that_got_stored_is_stopped_by_the_time_budget(pa
     validator = FormValidator({"properties": {"a": {"type": "string", "pattern": pattern}},
                                "patternProperties": {pattern: {}}}, pattern_budget_seconds=0.05)
     for text in ("a" * 10_000 + "!", "x" * 10_000, "a " * 5_000 + "!"):
-        started = time.perf_counter()
+        started = time.thread_time()
         validator.errors({"a": text, text: 1})
-        # 0.05 s of budget; the rest is slack for a machine shared with other test runs.
-        assert time.perf_counter() - started < 0.3, (pattern, text[:5])
+        assert time.thread_time() - started < 0.15, (pattern, text[:5])
 
 
 def test_a_pattern_checked_too_slowly_is_refused_not_accepted():
@@ -210,18 +211,18 @@ UNCOMPILABLE = [
 
 @pytest.mark.parametrize(("pattern", "words"), UNCOMPILABLE)
 def test_patterns_too_costly_to_compile_are_refused_at_deployment(pattern, words):
-    started = time.perf_counter()
+    started = time.thread_time()
     problems = pattern_problems(pattern)
-    assert time.perf_counter() - started < 0.5
+    assert time.thread_time() - started < 0.5
     assert len(problems) == 1 and words in problems[0], problems
 
 
 @pytest.mark.parametrize(("pattern", "words"), UNCOMPILABLE)
 def test_a_stored_pattern_too_costly_to_compile_is_never_compiled(pattern, words):
     validator = FormValidator({"properties": {"a": {"type": "string", "pattern": pattern}}})
-    started = time.perf_counter()
+    started = time.thread_time()
     errors = validator.errors({"a": "a" * 100})
-    assert time.perf_counter() - started < 0.5
+    assert time.thread_time() - started < 0.5
     assert [e["field"] for e in errors] == ["/a"]
     assert "cannot be used" in errors[0]["message"] and words in errors[0]["message"]
 
@@ -230,9 +231,9 @@ def test_the_analysis_of_a_long_pattern_stays_fast():
     patterns = ["(" + "(?:x|y|z)?" * 99 + ")+", "(" + "(?:[a-z]|[0-9])" * 60 + ")+", "[" + "a-z" * 300 + "]+",
                 "(?i)(?:" + "ā|" * 400 + "b)+"]
     for pattern in patterns:
-        started = time.perf_counter()
+        started = time.thread_time()
         pattern_problems(pattern)
-        assert time.perf_counter() - started < 0.5, pattern[:20]
+        assert time.thread_time() - started < 0.5, pattern[:20]
 
 
 def test_a_stored_form_nested_too_deeply_refuses_submissions_instead_of_crashing():

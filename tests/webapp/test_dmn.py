@@ -72,9 +72,9 @@ def _with_input_cell(cell: str) -> str:
     ids=["12000-question-marks", "many-question-marks", "long-output", "long-input-expression"],
 )
 def test_an_oversized_dmn_cell_is_refused_at_deployment_naming_the_cell(api, dmn, cell_id, words):
-    started = time.perf_counter()
+    started = time.thread_time()
     response = api.deploy({"fee.bpmn": rule_process(), "fee_band.dmn": dmn})
-    elapsed = time.perf_counter() - started
+    elapsed = time.thread_time() - started
     assert response.status_code == 422, response.json
     [problem] = response.json["errors"]
     assert problem["file"] == "fee_band.dmn"

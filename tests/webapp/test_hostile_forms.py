@@ -183,11 +183,12 @@ def test_a_stored_catastrophic_pattern_answers_quickly(api, pattern):
     instance_id = api.start("formed", as_user="clerk").json["id"]
     task = api.ready_tasks(instance_id)[0]
     for text in ("a" * 10_000 + "!", "x" * 10_000, "a " * 5_000 + "!"):
-        started = time.perf_counter()
+        started = time.thread_time()
         response = api.complete(task["id"], {"note": text}, as_user="clerk")
-        elapsed = time.perf_counter() - started
+        elapsed = time.thread_time() - started
         assert response.status_code in (200, 422), response.json
         if response.status_code == 200:
             break
-        # The request's own work (sign-in cache, database) is included; the pattern gets 0.1 s.
+        # CPU time of the request (the test client runs it in this thread), sign-in and database
+        # included; the patterns get 0.1 s of it. Without the budget this takes hours.
         assert elapsed < 1.0, (pattern, text[:4], elapsed)
