@@ -239,7 +239,8 @@ def _form_problems(bundle, file_name, element, line, task_spec) -> Iterator[Prob
 
 def _lint_forms(bundle: ParsedBundle) -> Iterator[Problem]:
     """Each JSON Schema form once, with the forms it points at through `$ref`."""
-    pending = sorted(_task_schema_forms(bundle))
+    task_forms = _task_schema_forms(bundle)
+    pending = sorted(task_forms)
     seen: set[str] = set()
     while pending:
         name = pending.pop()
@@ -247,10 +248,10 @@ def _lint_forms(bundle: ParsedBundle) -> Iterator[Problem]:
             continue
         seen.add(name)
         text = bundle.forms[name]
-        if schema_problems(text):
-            if name not in _task_schema_forms(bundle):  # a task's own form is reported with its task
-                for message in schema_problems(text):
-                    yield Problem(name, None, None, message)
+        invalid = schema_problems(text)
+        if invalid:
+            if name not in task_forms:  # a task's own form is reported with its task
+                yield from (Problem(name, None, None, message) for message in invalid)
             continue
         for pointer, message in form_problems(name, text, bundle.forms):
             yield Problem(name, None, None, f"at {pointer}: {message}")

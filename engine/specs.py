@@ -20,6 +20,7 @@ from engine.bundle import parse_stored
 from engine.errors import NotFound
 from engine.forms import UNUSABLE_FORM, FormValidator, form_registry
 from engine.models import ProcessDefinition
+from engine.regex_safety import FORM_REGEX_BUDGET_SECONDS
 
 
 @dataclass
@@ -30,7 +31,7 @@ class LoadedDefinition:
     spec: object
     subprocess_specs: dict
     forms: dict[str, str]
-    pattern_budget_seconds: float = 0.1
+    pattern_budget_seconds: float = FORM_REGEX_BUDGET_SECONDS
     _validators: dict[str, FormValidator] = field(default_factory=dict)
     _schemas: dict[str, dict] = field(default_factory=dict)
     _registry: Registry | None = None
@@ -80,7 +81,7 @@ class LoadedDefinition:
 
 
 class SpecCache:
-    def __init__(self, pattern_budget_seconds: float = 0.1) -> None:
+    def __init__(self, pattern_budget_seconds: float = FORM_REGEX_BUDGET_SECONDS) -> None:
         self.pattern_budget_seconds = pattern_budget_seconds
         self._loaded: dict[int, LoadedDefinition] = {}
         self._lock = threading.Lock()

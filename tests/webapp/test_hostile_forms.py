@@ -192,3 +192,14 @@ def test_a_stored_catastrophic_pattern_answers_quickly(api, pattern):
         # CPU time of the request (the test client runs it in this thread), sign-in and database
         # included; the patterns get 0.1 s of it. Without the budget this takes hours.
         assert elapsed < 1.0, (pattern, text[:4], elapsed)
+
+
+def test_a_form_reached_through_ref_is_checked_like_a_tasks_own(api):
+    shared = {"$defs": {"note": {"type": "string", "pattern": "(a+)+b"}, "fee": {"type": "number", "x-money": True}}}
+    response = api.deploy({
+        "formed.bpmn": with_form(), "decide.json": json.dumps(hostile_form("shared.json#/$defs/note")),
+        "shared.json": json.dumps(shared),
+    })
+    assert response.status_code == 422, response.json
+    found = sorted((e["file"], e["message"].split(":")[0]) for e in response.json["errors"])
+    assert found == [("shared.json", "at /$defs/fee"), ("shared.json", "at /$defs/note/pattern")]
