@@ -18,7 +18,9 @@ Both walls, because neither is enough alone:
   `patternProperties` and the property-name matching behind `additionalProperties` with Python's
   `re`, which cannot be interrupted and holds the GIL. Our form validator replaces those keywords
   with `regex` matches sharing one time budget per validation (`FORM_REGEX_BUDGET_SECONDS`), so
-  whatever passed deployment costs at most that budget on any input; a value that cannot be
+  whatever passed deployment costs at most that budget on any input (`regex` counts its timeout
+  in the thread's CPU time; on a loaded machine the wall-clock time is longer, the server's cost
+  is not); a value that cannot be
   checked in time is refused like any invalid value (a 422, never a 500 and never a stuck
   worker). Formats (`format: regex`, `email`, ...) are not asserted by our validator, so no other
   `re` call runs on user input.
