@@ -16,6 +16,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine import dmn, support
+from engine.forms import referenced_form_files
 from engine.problems import Problem
 from engine.routed_message import route_by_index
 from engine.spec_guards import use_budgets
@@ -169,9 +170,8 @@ def _collect_processes(bundle, parser, bpmn_roots, bpmn_texts, dmn_texts) -> Non
                 own_files.add(sub_file)
         files = {n: bpmn_texts[n] for n in sorted(own_files)}
         files.update(dmn_texts)
-        for form_name in sorted(referenced_forms(spec, subprocess_specs)):
-            if form_name in bundle.forms:
-                files[form_name] = bundle.forms[form_name]
+        for form_name in sorted(_with_referenced_forms(referenced_forms(spec, subprocess_specs), bundle.forms)):
+            files[form_name] = bundle.forms[form_name]
         bundle.processes.append(
             ParsedProcess(process_id, process_name, spec, subprocess_specs, files, content_hash(files))
         )
@@ -185,6 +185,20 @@ def referenced_forms(spec, subprocess_specs: dict) -> set[str]:
             if props.get(key):
                 names.add(props[key])
     return names
+
+
+def _with_referenced_forms(names: set[str], forms: dict[str, str]) -> set[str]:
+    """The forms named by tasks plus those they reach through `$ref` (stored with the version,
+    since the validator resolves references only among a version's own forms)."""
+    found: set[str] = set()
+    pending = [name for name in names if name in forms]
+    while pending:
+        name = pending.pop()
+        if name in found:
+            continue
+        found.add(name)
+        pending.extend(n for n in referenced_form_files(forms[name]) if n in forms and n not in found)
+    return found
 
 
 def _all_task_specs(spec, subprocess_specs: dict):

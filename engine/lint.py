@@ -3,12 +3,19 @@
 Every piece of code a model carries (scripts, conditions, timer and message expressions, DMN
 cells) must pass the sandbox's static policy before it is stored: an escape attempt is refused at
 deployment, naming the element, rather than discovered in a running case.
+
+DMN cells are also bounded in size: SpiffWorkflow rewrites each input cell with a regular
+expression whose cost grows with the cell's length times its number of `?` (4.8 s with the GIL
+held for a cell of 12,000 `?`), so a cell longer than `dmn_cell_max_chars` or with more `?` than
+`dmn_cell_max_placeholders` is refused. Forms are checked by `engine.form_rules`.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -20,7 +27,8 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from engine import instructions
 from engine.budgets import DEFAULT_BUDGETS, ExecutionBudgets
 from engine.bundle import ParsedBundle, ParsedProcess
-from engine.forms import schema_problems
+from engine.form_rules import form_problems
+from engine.forms import referenced_form_files, schema_problems
 from engine.lint_budgets import budget_problems
 from engine.problems import Problem
 from engine.roles import roles_for_lane
@@ -28,22 +36,33 @@ from engine.sandbox.policy import check_expression, check_script
 from engine.timer_bounds import duration_seconds, timer_problem
 
 
+@dataclass(frozen=True)
+class DeploymentLimits:
+    dmn_cell_max_chars: int = 2000
+    """Longest DMN cell (input, output or input expression), in characters."""
+    dmn_cell_max_placeholders: int = 16
+    """Most `?` characters in one DMN cell (each costs SpiffWorkflow a scan of the cell)."""
+
+
 def lint(
     bundle: ParsedBundle,
     known_roles: frozenset[str] | None = None,
     budgets: ExecutionBudgets = DEFAULT_BUDGETS,
     now: datetime | None = None,
+    limits: DeploymentLimits | None = None,
 ) -> list[Problem]:
     """`known_roles` are the role codes a lane may name (the deployment service reads them from
     the roles table; None skips that check); `now` is the deployment's time, against which
     literal timer dates are bounded."""
     now = now or datetime.now(UTC)
+    limits = limits or DeploymentLimits()
     problems: list[Problem] = []
     for process in bundle.processes:
-        problems.extend(_lint_process(bundle, process, budgets, now))
+        problems.extend(_lint_process(bundle, process, budgets, now, limits))
         if known_roles is not None:
             problems.extend(_lane_problems(bundle, process, known_roles))
     problems.extend(budget_problems(bundle, budgets))
+    problems.extend(_lint_forms(bundle))
     # The same element can be reached from two processes sharing a file; report it once.
     unique = list(dict.fromkeys(problems))
     return unique
@@ -55,7 +74,9 @@ def _where(bundle: ParsedBundle, element_id: str | None) -> tuple[str | None, in
     return file_name, line
 
 
-def _lint_process(bundle: ParsedBundle, process: ParsedProcess, budgets: ExecutionBudgets, now: datetime) -> Iterator[Problem]:
+def _lint_process(
+    bundle: ParsedBundle, process: ParsedProcess, budgets: ExecutionBudgets, now: datetime, limits: DeploymentLimits,
+) -> Iterator[Problem]:
     specs = [process.spec, *process.subprocess_specs.values()]
     for spec in specs:
         for task_spec in spec.task_specs.values():
@@ -63,7 +84,13 @@ def _lint_process(bundle: ParsedBundle, process: ParsedProcess, budgets: Executi
             if element is None:
                 continue
             file_name, line = _where(bundle, element)
+            oversized = list(_dmn_size_problems(bundle, task_spec, limits))
+            yield from oversized
             for kind, source, is_script in code_sites(task_spec):
+                if oversized and kind.startswith("DMN"):
+                    continue  # the size is the finding; parsing a huge cell adds nothing
+                if kind == "DMN input cell":
+                    source = _dmn_cell_expression(source)
                 yield from _code_problems(file_name, element, line, kind, source, is_script)
             yield from _timer_problems(file_name, element, line, task_spec, budgets, now)
             yield from _form_problems(bundle, file_name, element, line, task_spec)
@@ -149,13 +176,55 @@ def _dmn_sites(table) -> Iterator[tuple[str, str, bool]]:
         for entry in getattr(rule, "inputEntries", []):
             for lhs in getattr(entry, "lhs", []) or []:
                 if lhs and lhs.strip() not in ("-", ""):
-                    yield "DMN input cell", _dmn_cell_expression(lhs), False
+                    yield "DMN input cell", lhs, False
+
+
+def _dmn_cells(table) -> Iterator[tuple[str, str | None, str]]:
+    """(what, id of the DMN element, text) for every cell of a decision table."""
+    for column in getattr(table, "inputs", []):
+        if getattr(column, "expression", None):
+            yield "input expression", getattr(column, "id", None), column.expression
+    for rule in getattr(table, "rules", []):
+        row = getattr(rule, "row_number", None)
+        for entry in getattr(rule, "inputEntries", []):
+            for lhs in getattr(entry, "lhs", []) or []:
+                if lhs:
+                    yield f"rule {row} input cell", getattr(entry, "id", None), lhs
+        for entry in getattr(rule, "outputEntries", []):
+            if getattr(entry, "text", None):
+                yield f"rule {row} output cell", getattr(entry, "id", None), entry.text
+
+
+def _dmn_size_problems(bundle: ParsedBundle, task_spec, limits: DeploymentLimits) -> Iterator[Problem]:
+    engine = getattr(task_spec, "dmnEngine", None)
+    if engine is None:
+        return
+    table = engine.decision_table
+    table_id = getattr(table, "id", None)
+    for what, cell_id, text in _dmn_cells(table):
+        file_name, line = _where(bundle, cell_id or table_id)
+        where = f"decision table {table_id!r}, {what}" + (f" ({cell_id})" if cell_id else "")
+        if len(text) > limits.dmn_cell_max_chars:
+            yield Problem(file_name, cell_id or table_id, line,
+                          f"{where}: {len(text)} characters, more than the {limits.dmn_cell_max_chars} allowed "
+                          "in one cell; move long logic into a script task")
+        elif text.count("?") > limits.dmn_cell_max_placeholders:
+            yield Problem(file_name, cell_id or table_id, line,
+                          f"{where}: {text.count('?')} '?' characters, more than the "
+                          f"{limits.dmn_cell_max_placeholders} allowed in one cell")
+
+
+_DMN_PLACEHOLDER = re.compile(r"""(\?)(?=(?:[^'"]|['"][^'"]*['"])*$)""")
 
 
 def _dmn_cell_expression(cell: str) -> str:
     """SpiffWorkflow compares an input cell such as `> 5` or `"a"` against the column's value;
     check the cell as it will be evaluated."""
     stripped = cell.strip()
+    if "?" in stripped:
+        # `4 < ? < 6` compares the column's value twice: SpiffWorkflow replaces each `?` outside
+        # quotes by a name (its own regex, bounded here by the cell limits checked first).
+        return _DMN_PLACEHOLDER.sub("dmninputexpr", stripped)
     if stripped[:2] in ("<=", ">=", "==", "!=") or stripped[:1] in ("<", ">"):
         return f"dmn_value {stripped}"
     return stripped
@@ -224,3 +293,35 @@ def _form_problems(bundle, file_name, element, line, task_spec) -> Iterator[Prob
         if is_schema:
             for message in schema_problems(text):
                 yield Problem(form_name, element, None, message)
+
+
+def _lint_forms(bundle: ParsedBundle) -> Iterator[Problem]:
+    """Each JSON Schema form once, with the forms it points at through `$ref`."""
+    task_forms = _task_schema_forms(bundle)
+    pending = sorted(task_forms)
+    seen: set[str] = set()
+    while pending:
+        name = pending.pop()
+        if name in seen or name not in bundle.forms:
+            continue
+        seen.add(name)
+        text = bundle.forms[name]
+        invalid = schema_problems(text)
+        if invalid:
+            if name not in task_forms:  # a task's own form is reported with its task
+                yield from (Problem(name, None, None, message) for message in invalid)
+            continue
+        for pointer, message in form_problems(name, text, bundle.forms):
+            yield Problem(name, None, None, f"at {pointer}: {message}")
+        pending.extend(sorted(referenced_form_files(text) - seen))
+
+
+def _task_schema_forms(bundle: ParsedBundle) -> set[str]:
+    names = set()
+    for process in bundle.processes:
+        for spec in [process.spec, *process.subprocess_specs.values()]:
+            for task_spec in spec.task_specs.values():
+                props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+                if props.get("formJsonSchemaFilename"):
+                    names.add(props["formJsonSchemaFilename"])
+    return names

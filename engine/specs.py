@@ -11,6 +11,7 @@ import json
 import threading
 from dataclasses import dataclass, field
 
+from referencing import Registry
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy.orm import Session
@@ -18,8 +19,9 @@ from sqlalchemy.orm import Session
 from engine import instructions
 from engine.bundle import parse_stored
 from engine.errors import NotFound
-from engine.forms import FormValidator
+from engine.forms import UNUSABLE_FORM, FormValidator, form_registry
 from engine.models import ProcessDefinition
+from engine.regex_safety import FORM_REGEX_BUDGET_SECONDS
 
 
 @dataclass
@@ -30,9 +32,11 @@ class LoadedDefinition:
     spec: object
     subprocess_specs: dict
     forms: dict[str, str]
+    pattern_budget_seconds: float = FORM_REGEX_BUDGET_SECONDS
     _validators: dict[str, FormValidator] = field(default_factory=dict)
     _schemas: dict[str, dict] = field(default_factory=dict)
     _fields: dict[str, frozenset[str]] = field(default_factory=dict)
+    _registry: Registry | None = None
     has_timers: bool = False
     has_message_catches: bool = False
 
@@ -57,7 +61,12 @@ class LoadedDefinition:
             return None
         schema = self._schemas.get(name)
         if schema is None:
-            schema = self._schemas[name] = json.loads(self.forms[name])
+            try:
+                schema = json.loads(self.forms[name])
+            except (json.JSONDecodeError, RecursionError):
+                # Refused at deployment today; stored before that, it refuses every submission.
+                schema = UNUSABLE_FORM
+            self._schemas[name] = schema
         return schema
 
     def form_fields(self, name: str | None) -> frozenset[str]:
@@ -88,7 +97,10 @@ class LoadedDefinition:
             schema = self.form_schema(name)
             if schema is None:
                 return None
-            validator = self._validators[name] = FormValidator(schema)
+            if self._registry is None:
+                # Only this version's own forms: a `$ref` to anything else is refused, never fetched.
+                self._registry = form_registry(self.forms)
+            validator = self._validators[name] = FormValidator(schema, self._registry, self.pattern_budget_seconds)
         return validator
 
 
@@ -105,7 +117,8 @@ def _top_level_fields(schema) -> set[str]:
 
 
 class SpecCache:
-    def __init__(self) -> None:
+    def __init__(self, pattern_budget_seconds: float = FORM_REGEX_BUDGET_SECONDS) -> None:
+        self.pattern_budget_seconds = pattern_budget_seconds
         self._loaded: dict[int, LoadedDefinition] = {}
         self._lock = threading.Lock()
 
@@ -121,6 +134,7 @@ class SpecCache:
     def put(self, row: ProcessDefinition, spec, subprocess_specs: dict) -> LoadedDefinition:
         files = json.loads(row.bundle)
         forms = {name: text for name, text in files.items() if name.lower().endswith(".json")}
-        loaded = LoadedDefinition(row.id, row.process_id, row.version, spec, subprocess_specs, forms)
+        loaded = LoadedDefinition(row.id, row.process_id, row.version, spec, subprocess_specs, forms,
+                                  self.pattern_budget_seconds)
         with self._lock:
             return self._loaded.setdefault(row.id, loaded)

@@ -29,6 +29,7 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
                 cpu_seconds=settings.sandbox_cpu_seconds,
                 memory_mb=settings.sandbox_memory_mb,
                 workers=settings.sandbox_workers,
+                max_result_bytes=settings.sandbox_max_result_kib * 1024,
             ),
             clock=clock,
         )
@@ -56,6 +57,9 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             max_message_starts_per_change=settings.max_message_starts_per_change,
             max_message_follow_up_depth=settings.max_message_follow_up_depth,
             budgets=execution_budgets(settings),
+            dmn_cell_max_chars=settings.dmn_cell_max_chars,
+            dmn_cell_max_placeholders=settings.dmn_cell_max_placeholders,
+            form_pattern_budget_seconds=settings.form_pattern_budget_seconds,
         ),
     )
     app.extensions["lieta_engine"] = engine

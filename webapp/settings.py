@@ -56,6 +56,10 @@ class Settings:
     max_timer_years: float = 100.0
     min_timer_cycle_seconds: float = 60.0
     max_timer_repetitions: int = 1_000_000
+    sandbox_max_result_kib: int = 1024
+    dmn_cell_max_chars: int = 2000
+    dmn_cell_max_placeholders: int = 16
+    form_pattern_budget_seconds: float = 0.1
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -88,6 +92,10 @@ class Settings:
         "max_timer_years": "LIETA_MAX_TIMER_YEARS",
         "min_timer_cycle_seconds": "LIETA_MIN_TIMER_CYCLE_SECONDS",
         "max_timer_repetitions": "LIETA_MAX_TIMER_REPETITIONS",
+        "sandbox_max_result_kib": "LIETA_SANDBOX_MAX_RESULT_KIB",
+        "dmn_cell_max_chars": "LIETA_DMN_CELL_MAX_CHARS",
+        "dmn_cell_max_placeholders": "LIETA_DMN_CELL_MAX_PLACEHOLDERS",
+        "form_pattern_budget_seconds": "LIETA_FORM_PATTERN_BUDGET_SECONDS",
     }
 
     @classmethod

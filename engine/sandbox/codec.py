@@ -84,6 +84,36 @@ def _object_hook(obj: dict) -> Any:
     return decoder(obj["v"])
 
 
+def exceeds(value: Any, limit: int) -> bool:
+    """True when `value` would encode to more than about `limit` bytes.
+
+    Walks shared references as the encoder would (a list holding the same big string four times
+    counts it four times) but stops as soon as the limit is passed, so the cost is bounded by the
+    limit, not by the (possibly exponential) encoded size.
+    """
+    total = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str:
+            total += len(item) + 2
+        elif kind is int:
+            total += item.bit_length() // 3 + 1
+        elif kind in (list, tuple, set, frozenset):
+            total += 2 + len(item)
+            stack.extend(item)
+        elif kind is dict:
+            total += 2 + len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        else:
+            total += 32  # numbers, dates, None: small and fixed
+        if total > limit:
+            return True
+    return False
+
+
 def dumps(message: Any) -> bytes:
     return json.dumps(message, ensure_ascii=False, separators=(",", ":")).encode()
 

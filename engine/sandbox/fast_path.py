@@ -6,15 +6,32 @@ Such an expression has no calls, loops, comprehensions or operators that multipl
 length of the expression times the size of the task data it reads. With the static policy
 already applied (no `_` names or attributes) and the sandbox's builtins, it can run in the web
 process without a worker.
+
+What the expression cannot show is bounded here too, since the web process has no CPU limit:
+- displays (`{a, b, ...}`, `[...]`, `{k: v}`) with more than `MAX_DISPLAY_ELEMENTS` items and
+  comparison chains longer than `MAX_COMPARISONS` go to a worker: a set display of integers
+  that share a hash (`n` and `n + 2**61 - 1`) costs quadratic time to build and to compare;
+- `data_is_safe` sends the evaluation to a worker when the task data it reads holds sets,
+  dictionaries with non-string keys (their hashes can be made to collide; string hashes are
+  randomised), integers beyond `MAX_INT_BITS` (division is quadratic in their size), or more
+  than `MAX_DATA_NODES` values in all;
+- the result is measured against the same size cap as a worker's (`codec.exceeds`), because
+  `[d, d, d, d]` costs four references in memory but four copies of `d` once stored.
 """
 
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from engine.sandbox.namespace import HELPER_NAMES
 
 MAX_BINARY_OPERATIONS = 8
+MAX_DISPLAY_ELEMENTS = 64
+MAX_COMPARISONS = 8
+MAX_DATA_NODES = 10_000
+MAX_INT_BITS = 4096
 
 _BOUNDED_NODES: frozenset[type] = frozenset(
     {
@@ -43,7 +60,44 @@ def is_bounded(tree: ast.AST) -> bool:
                 return False
         if isinstance(node, ast.Name) and node.id in HELPER_NAMES:
             return False
+        if isinstance(node, (ast.Set, ast.List, ast.Tuple)) and len(node.elts) > MAX_DISPLAY_ELEMENTS:
+            return False
+        if isinstance(node, ast.Dict) and len(node.keys) > MAX_DISPLAY_ELEMENTS:
+            return False
+        if isinstance(node, ast.Compare) and len(node.ops) > MAX_COMPARISONS:
+            return False
         if isinstance(node, ast.Constant) and isinstance(node.value, (str, bytes)) and len(
                 node.value) > 10_000:
             return False
+    return True
+
+
+def names_read(tree: ast.AST) -> frozenset[str]:
+    """The names an expression looks up (task data or context)."""
+    return frozenset(node.id for node in ast.walk(tree) if isinstance(node, ast.Name))
+
+
+def data_is_safe(names: Iterable[str], *scopes: Mapping[str, Any]) -> bool:
+    """True when the values behind `names` cannot make a bounded expression slow (see above)."""
+    stack = [scope[name] for name in names for scope in scopes if name in scope]
+    seen = 0
+    while stack:
+        value = stack.pop()
+        seen += 1
+        if seen > MAX_DATA_NODES:
+            return False
+        kind = type(value)
+        if kind in (str, bool, float) or value is None:
+            continue
+        if kind is int:
+            if value.bit_length() > MAX_INT_BITS:
+                return False
+        elif kind in (list, tuple):
+            stack.extend(value)
+        elif kind is dict:
+            if not all(type(key) is str for key in value):
+                return False
+            stack.extend(value.values())
+        elif isinstance(value, (set, frozenset, dict, list, tuple, int, str)):
+            return False  # sets, and subclasses that may redefine hashing or comparison
     return True

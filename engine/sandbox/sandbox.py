@@ -17,7 +17,7 @@ from engine.errors import (
     ScriptError,
 )
 from engine.sandbox import codec
-from engine.sandbox.fast_path import is_bounded
+from engine.sandbox.fast_path import data_is_safe, is_bounded, names_read
 from engine.sandbox.namespace import SAFE_BUILTINS
 from engine.sandbox.policy import Problem, check
 from engine.sandbox.pool import WorkerPool
@@ -34,14 +34,15 @@ _ERRORS: dict[str, type[SandboxError]] = {
 
 
 @lru_cache(maxsize=4096)
-def _analyse(source: str, mode: str) -> tuple[tuple[Problem, ...], CodeType | None]:
-    """Problems, and compiled code when the expression may take the in-process fast path."""
+def _analyse(source: str, mode: str) -> tuple[tuple[Problem, ...], CodeType | None, frozenset[str]]:
+    """Problems, compiled code when the expression may take the in-process fast path, and the
+    names that code reads (their values decide at run time whether the fast path is safe)."""
     tree, problems = check(source, mode)
     if problems or tree is None:
-        return tuple(problems), None
+        return tuple(problems), None, frozenset()
     if mode == "eval" and is_bounded(tree):
-        return (), compile(tree, "<expression>", "eval")
-    return (), None
+        return (), compile(tree, "<expression>", "eval"), names_read(tree)
+    return (), None, frozenset()
 
 
 def _refuse(problems: tuple[Problem, ...]) -> SandboxViolation:
@@ -66,10 +67,10 @@ class Sandbox:
     def evaluate(self, expression: str, data: Mapping[str, Any],
                  external: Mapping[str, Any] | None = None) -> Any:
         """The value of a single expression over task data (plus e.g. DMN's external context)."""
-        problems, fast = _analyse(expression, "eval")
+        problems, fast, names = _analyse(expression, "eval")
         if problems:
             raise _refuse(problems)
-        if fast is not None and self.settings.fast_path:
+        if fast is not None and self.settings.fast_path and data_is_safe(names, data, external or {}):
             return self._evaluate_in_process(fast, data, external)
         reply = self._call("eval", expression, data, external)
         return reply["value"]
@@ -77,7 +78,7 @@ class Sandbox:
     def execute(self, script: str, data: Mapping[str, Any],
                 external: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """The task data after running the script (variables it deleted are gone)."""
-        problems, _ = _analyse(script, "exec")
+        problems, _, _ = _analyse(script, "exec")
         if problems:
             raise _refuse(problems)
         reply = self._call("exec", script, data, external)
@@ -109,8 +110,11 @@ class Sandbox:
             raise SandboxMemoryError("the expression needs more memory than allowed", line=1) from exc
         except Exception as exc:
             raise ScriptError(f"{type(exc).__name__}: {exc}", line=1) from exc
-        if type(result) not in _SCALARS:
-            # Same rule as for worker results: only data leaves the sandbox, never a function.
+        if type(result) not in _SCALARS or type(result) in (str, int):
+            # Same rules as for worker results: no more than the size cap, checked before the
+            # result is expanded, and only data leaves the sandbox, never a function.
+            if codec.exceeds(result, self.settings.max_result_bytes):
+                raise SandboxError(f"the result is larger than the allowed {self.settings.max_result_bytes} bytes")
             try:
                 codec.encode(result, "the result")
             except codec.UnsupportedValue as exc:
@@ -134,6 +138,8 @@ class Sandbox:
             raise SandboxError(str(exc)) from exc
         except RecursionError as exc:
             raise SandboxError("the task data is nested too deeply") from exc
+        except ValueError as exc:  # e.g. an integer with more digits than Python converts to text
+            raise SandboxError(f"the task data cannot be sent to the evaluator: {exc}") from exc
         reply = self._pool.call(request)
         if reply["ok"]:
             return reply

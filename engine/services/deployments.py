@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from engine import audit
 from engine.bundle import parse_bundle
 from engine.errors import DeploymentInvalid, PermissionDenied
-from engine.lint import lint
+from engine.lint import DeploymentLimits, lint
 from engine.messages import message_start_names
 from engine.models import Deployment, ProcessDefinition, User
 from engine.problems import Problem
@@ -51,8 +51,13 @@ class DeploymentService:
             raise DeploymentInvalid("no files were uploaded", [Problem(None, None, None, "upload at least one .bpmn file")])
         bundle = parse_bundle(files)
         if not bundle.errors:
+            settings = self.engine.settings
+            limits = DeploymentLimits(
+                dmn_cell_max_chars=settings.dmn_cell_max_chars,
+                dmn_cell_max_placeholders=settings.dmn_cell_max_placeholders,
+            )
             bundle.problems.extend(
-                lint(bundle, self.engine.directory.role_codes(), self.engine.settings.budgets, self.engine.clock.now())
+                lint(bundle, self.engine.directory.role_codes(), settings.budgets, self.engine.clock.now(), limits)
             )
             # A model throws or catches only the messages the catalogue declares for its process.
             bundle.problems.extend(self.engine.catalogue.problems(bundle))

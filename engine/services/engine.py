@@ -34,6 +34,9 @@ class EngineSettings:
     max_message_starts_per_change: int = 10
     max_message_follow_up_depth: int = 10
     budgets: ExecutionBudgets = DEFAULT_BUDGETS
+    dmn_cell_max_chars: int = 2000
+    dmn_cell_max_placeholders: int = 16
+    form_pattern_budget_seconds: float = 0.1
 
 
 class Engine:
@@ -76,7 +79,7 @@ class Engine:
         # SpiffWorkflow's task specs (timers, multi-instance, call activities) see only the
         # workflow's script engine: the budgets travel with it (see engine.budgets).
         script_engine.budgets = self.settings.budgets
-        self.specs = SpecCache()
+        self.specs = SpecCache(self.settings.form_pattern_budget_seconds)
         self.workflows = WorkflowCache(self.settings.workflow_cache_size)
         self.operations = operations or ServiceRegistry()
         self.access = AccessService(self)

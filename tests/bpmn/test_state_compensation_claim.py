@@ -17,7 +17,7 @@ CLAIM = {
     "harm": "serious_bodily_injury",
     "victim_is_minor": False,
     "reduced_rate_offence": False,
-    "claimed_amount": 10000,
+    "claimed_amount": "10000.00",
     "documents_attached": ALL_DOCUMENTS,
 }
 APPROVE = {"decision": "approve", "decision_number": "TA-K/2027/3", "decided_on": "2027-01-05"}
@@ -50,25 +50,25 @@ def request_round(case, documents: list[str], replied: bool = True) -> None:
 
 AMOUNTS = [
     # harm, minor, reduced-rate offence, recognised on, claimed, amount, share, maximum, capped
-    ("death", False, False, "2026-03-02", 10000, "3900.00", "1.00", "3900.00", True),
-    ("death", False, False, "2026-03-02", 2500.5, "2500.50", "1.00", "3900.00", False),
-    ("death", False, False, "2025-06-10", 10000, "3700.00", "1.00", "3700.00", True),
-    ("death", False, False, "2024-12-31", 10000, "3500.00", "1.00", "3500.00", True),
-    ("serious_bodily_injury", False, False, "2026-03-02", 10000, "3510.00", "0.90", "3900.00", True),
-    ("serious_bodily_injury", False, False, "2026-03-02", 3510, "3510.00", "0.90", "3900.00", False),
-    ("serious_bodily_injury", False, False, "2026-03-02", 3510.01, "3510.00", "0.90", "3900.00", True),
-    ("rape_or_sexual_violence", False, False, "2026-03-02", 10000, "3510.00", "0.90", "3900.00", True),
-    ("trafficking", False, False, "2026-03-02", 10000, "3510.00", "0.90", "3900.00", True),
-    ("sexual_integrity", True, False, "2026-03-02", 10000, "3510.00", "0.90", "3900.00", True),
-    ("moderate_bodily_injury", True, False, "2026-03-02", 10000, "2730.00", "0.70", "3900.00", True),
-    ("infection", True, False, "2026-03-02", 10000, "2730.00", "0.70", "3900.00", True),
-    ("serious_bodily_injury", True, False, "2026-03-02", 10000, "3510.00", "0.90", "3900.00", True),
-    ("moderate_bodily_injury", False, False, "2026-03-02", 10000, "1950.00", "0.50", "3900.00", True),
-    ("sexual_integrity", False, False, "2026-03-02", 10000, "1950.00", "0.50", "3900.00", True),
-    ("infection", False, False, "2026-03-02", 800, "800.00", "0.50", "3900.00", False),
-    ("moderate_bodily_injury", False, True, "2026-03-02", 10000, "975.00", "0.2500", "3900.00", True),
-    ("serious_bodily_injury", False, True, "2026-03-02", 10000, "1755.00", "0.4500", "3900.00", True),
-    ("death", False, True, "2026-03-02", 10000, "1950.00", "0.5000", "3900.00", True),
+    ("death", False, False, "2026-03-02", "10000.00", "3900.00", "1.00", "3900.00", True),
+    ("death", False, False, "2026-03-02", "2500.50", "2500.50", "1.00", "3900.00", False),
+    ("death", False, False, "2025-06-10", "10000.00", "3700.00", "1.00", "3700.00", True),
+    ("death", False, False, "2024-12-31", "10000.00", "3500.00", "1.00", "3500.00", True),
+    ("serious_bodily_injury", False, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
+    ("serious_bodily_injury", False, False, "2026-03-02", "3510.00", "3510.00", "0.90", "3900.00", False),
+    ("serious_bodily_injury", False, False, "2026-03-02", "3510.01", "3510.00", "0.90", "3900.00", True),
+    ("rape_or_sexual_violence", False, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
+    ("trafficking", False, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
+    ("sexual_integrity", True, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
+    ("moderate_bodily_injury", True, False, "2026-03-02", "10000.00", "2730.00", "0.70", "3900.00", True),
+    ("infection", True, False, "2026-03-02", "10000.00", "2730.00", "0.70", "3900.00", True),
+    ("serious_bodily_injury", True, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
+    ("moderate_bodily_injury", False, False, "2026-03-02", "10000.00", "1950.00", "0.50", "3900.00", True),
+    ("sexual_integrity", False, False, "2026-03-02", "10000.00", "1950.00", "0.50", "3900.00", True),
+    ("infection", False, False, "2026-03-02", "800.00", "800.00", "0.50", "3900.00", False),
+    ("moderate_bodily_injury", False, True, "2026-03-02", "10000.00", "975.00", "0.2500", "3900.00", True),
+    ("serious_bodily_injury", False, True, "2026-03-02", "10000.00", "1755.00", "0.4500", "3900.00", True),
+    ("death", False, True, "2026-03-02", "10000.00", "1950.00", "0.5000", "3900.00", True),
 ]
 
 
@@ -276,9 +276,22 @@ def test_the_clerk_does_not_see_the_officers_tasks(case):
 # --- invalid form data -----------------------------------------------------------------------
 
 INVALID = [
-    pytest.param("register_claim", {**CLAIM, "claimed_amount": 0}, {"/claimed_amount"}, id="register: zero amount"),
+    pytest.param("register_claim", {**CLAIM, "claimed_amount": "0.00"}, {"/claimed_amount"}, id="register: zero amount"),
+    pytest.param("register_claim", {**CLAIM, "claimed_amount": 3900}, {"/claimed_amount"},
+                 id="register: amount as a number"),
+    pytest.param("register_claim", {**CLAIM, "claimed_amount": 3900.5}, {"/claimed_amount"},
+                 id="register: amount as a float"),
     pytest.param("register_claim", {**CLAIM, "claimed_amount": "3900"}, {"/claimed_amount"},
-                 id="register: amount as text"),
+                 id="register: amount without cents"),
+    pytest.param("register_claim", {**CLAIM, "claimed_amount": "3900.5"}, {"/claimed_amount"},
+                 id="register: amount with one decimal"),
+    pytest.param("register_claim", {**CLAIM, "claimed_amount": "-3900.00"}, {"/claimed_amount"},
+                 id="register: negative amount"),
+    pytest.param("register_claim", {**CLAIM, "claimed_amount": "1e3.00"}, {"/claimed_amount"},
+                 id="register: exponent"),
+    pytest.param("register_claim", {**CLAIM, "claimed_amount": "100000000.00"}, {"/claimed_amount"},
+                 id="register: amount over the form's bound"),
+
     pytest.param("register_claim", {**CLAIM, "victim_recognised_on": "02.03.2026"}, {"/victim_recognised_on"},
                  id="register: date format"),
     pytest.param("register_claim", {**CLAIM, "harm": "theft"}, {"/harm"}, id="register: unknown harm"),

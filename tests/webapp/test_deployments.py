@@ -196,3 +196,33 @@ def test_deploy_without_files_is_a_clear_422(api):
     response = api.post("/api/v1/deployments", as_user="analyst", data={}, content_type="multipart/form-data")
     assert response.status_code == 422
     assert "files" in response.json["message"]
+
+
+@pytest.mark.parametrize(
+    ("prop", "schema"),
+    [
+        ("claimed_amount", {"type": "number", "exclusiveMinimum": 0}),
+        ("court_fee", {"type": "integer"}),
+        ("total_eur", {"type": "string"}),
+        ("price", {"type": "number", "x-money": True}),
+    ],
+)
+def test_money_as_a_number_is_refused_at_deployment(api, prop, schema):
+    form = {"type": "object", "properties": {"decision": {"type": "string"}, prop: schema}}
+    errors = refused(api.deploy({"formed.bpmn": with_form(), "decide.json": json.dumps(form)}))
+    assert [(e["file"], e["element"]) for e in errors] == [("decide.json", None)]
+    assert f"/properties/{prop}" in errors[0]["message"] and "holds money" in errors[0]["message"]
+    assert definitions(api) == []
+
+
+def test_money_as_a_string_with_cents_is_deployed_and_enforced(api):
+    form = {"type": "object", "properties": {"decision": {"type": "string"},
+                                             "claimed_amount": {"type": "string", "pattern": r"^\d+\.\d{2}$"}}}
+    assert api.deploy({"formed.bpmn": with_form(), "decide.json": json.dumps(form)}).status_code == 201
+    instance_id = api.start("formed", as_user="clerk").json["id"]
+    task_id = api.ready_tasks(instance_id)[0]["id"]
+    for bad in (12.5, "12.5", "12", "1e3"):
+        response = api.complete(task_id, {"claimed_amount": bad}, as_user="clerk")
+        assert response.status_code == 422, (bad, response.json)
+        assert [e["field"] for e in response.json["errors"]] == ["/claimed_amount"]
+    assert api.complete(task_id, {"claimed_amount": "12.50"}, as_user="clerk").status_code == 200

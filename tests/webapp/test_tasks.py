@@ -9,7 +9,7 @@ FORM = {
     "required": ["decision"],
     "properties": {
         "decision": {"type": "string", "enum": ["approve", "reject"]},
-        "amount": {"type": "integer", "minimum": 0},
+        "copies": {"type": "integer", "minimum": 0},
         "party": {
             "type": "object",
             "required": ["name"],
@@ -43,7 +43,7 @@ def test_task_carries_its_form_schema(api, formed):
     [
         ({}, [{"field": "/decision", "message": "this field is required"}]),
         ({"decision": "maybe"}, [{"field": "/decision", "message": "'maybe' is not one of ['approve', 'reject']"}]),
-        ({"decision": "approve", "amount": -5}, [{"field": "/amount", "message": "-5 is less than the minimum of 0"}]),
+        ({"decision": "approve", "copies": -5}, [{"field": "/copies", "message": "-5 is less than the minimum of 0"}]),
         ({"decision": "approve", "smuggled": 1}, [{"field": "/smuggled", "message": "this field is not part of the form"}]),
         (
             {"decision": "approve", "party": {"code": "12"}},
@@ -71,7 +71,7 @@ def test_form_data_is_validated_with_field_errors_and_nothing_changes(api, forme
 
 def test_valid_form_data_completes_and_reaches_the_instance_data(api, formed):
     instance_id, task = formed
-    data = {"decision": "approve", "amount": 120, "party": {"name": "SIA Piemērs", "code": "123456"}}
+    data = {"decision": "approve", "copies": 120, "party": {"name": "SIA Piemērs", "code": "123456"}}
     response = api.complete(task["id"], data, as_user="prosecutor")
     assert response.status_code == 200
     assert response.json["state"] == "completed"

@@ -176,3 +176,88 @@ def test_unsupported_task_data_is_refused_before_running(sandbox) -> None:
 def test_sandbox_stays_healthy_after_the_corpus(sandbox) -> None:
     assert sandbox.execute("total = sum(a)", {"a": [1, 2, 3]}) == {"a": [1, 2, 3], "total": 6}
     assert sandbox.evaluate("len(a) * 2", {"a": [1, 2]}) == 4
+
+
+# --- the in-process fast path: no CPU limit there, so what it runs must stay small -------------
+
+COLLIDING = 2**61 - 1  # n and n * (2**61 - 1) share a hash: sets of such ints are quadratic
+
+
+def _nested(name: str, width: int, depth: int) -> str:
+    inner = name
+    for _ in range(depth):
+        inner = "[" + ", ".join([inner] * width) + "]"
+    return inner
+
+
+FAST_PATH_HAZARDS = [
+    # id, expression, data builder, expected exception (None: a result is fine if it comes in time)
+    ("expanding-list", _nested("s", 60, 2), lambda: {"s": "x" * 400}, SandboxError),
+    ("expanding-dict", "{'a': " + _nested("s", 60, 2) + ", 'b': s}", lambda: {"s": "x" * 400}, SandboxError),
+    ("expanding-concat", "s + s + s + s + s + s + s + s + s", lambda: {"s": "x" * 200_000}, SandboxError),
+    ("long-display-to-worker", "[" + ", ".join(["s"] * 6_000) + "]", lambda: {"s": "x" * 200}, SandboxError),
+    ("colliding-sets-chained-eq", "a == b == a == b == a == b == a == b",
+     lambda: {"a": {i * COLLIDING for i in range(4000)}, "b": {i * COLLIDING for i in range(4000)}},
+     (SandboxTimeout, None)),
+    ("colliding-set-display", "{" + ", ".join(str(i * COLLIDING) for i in range(2000)) + "} == {0}",
+     dict, (SandboxTimeout, None)),
+    ("colliding-dict-keys", "d == e", lambda: {"d": {i * COLLIDING: 1 for i in range(4000)},
+                                               "e": {i * COLLIDING: 1 for i in range(4000)}},
+     (SandboxTimeout, None)),
+    ("huge-int-division", "a // b", lambda: {"a": 7 ** 4_500, "b": 3 ** 2_000}, (SandboxTimeout, None)),
+    ("int-too-long-to-send", "a // b", lambda: {"a": 7 ** 400_000, "b": 3}, "cannot be sent"),
+]
+
+
+@pytest.mark.parametrize(("source", "make_data", "expected"), [c[1:] for c in FAST_PATH_HAZARDS],
+                         ids=[c[0] for c in FAST_PATH_HAZARDS])
+def test_fast_path_hazards_are_capped_or_sent_to_a_worker(sandbox, source, make_data, expected) -> None:
+    data = make_data()
+    started = time.monotonic()
+    if expected is SandboxError:
+        with pytest.raises(SandboxError, match="larger than the allowed"):
+            sandbox.evaluate(source, data)
+    elif isinstance(expected, str):
+        with pytest.raises(SandboxError, match=expected):
+            sandbox.evaluate(source, data)
+    else:
+        try:
+            sandbox.evaluate(source, data)
+        except SandboxTimeout:
+            pass
+    elapsed = time.monotonic() - started
+    assert elapsed < sandbox.settings.cpu_seconds + sandbox.settings.wall_margin_seconds + 1.5
+    assert sandbox.evaluate("len(s)", {"s": "ok"}) == 2  # the sandbox is healthy afterwards
+
+
+@pytest.mark.parametrize(
+    ("source", "data", "in_process"),
+    [
+        ("amount > 1000 and urgent", {"amount": 5, "urgent": True}, True),
+        ("a == b", {"a": [1, 2], "b": [1, 2]}, True),
+        ("a == b", {"a": {"k": 1}, "b": {"k": 1}}, True),
+        ("a == b", {"a": {1, 2}, "b": {1, 2}}, False),
+        ("a == b", {"a": {1: 2}, "b": {1: 2}}, False),
+        ("a == b", {"a": [frozenset()], "b": []}, False),
+        ("a // 3", {"a": 10 ** 2000}, False),
+        ("len(a)", {"a": [1]}, False),
+        ("a[0]", {"a": list(range(20_000))}, False),
+        ("x in {" + ", ".join(map(str, range(65))) + "}", {"x": 1}, False),
+        ("x in {" + ", ".join(map(str, range(64))) + "}", {"x": 1}, True),
+        ("a < b < c < d < e < f < g < h < i < j", {k: 1 for k in "abcdefghij"}, False),
+    ],
+)
+def test_which_expressions_run_in_process(source, data, in_process) -> None:
+    import ast
+
+    from engine.sandbox.fast_path import data_is_safe, is_bounded, names_read
+
+    tree = ast.parse(source, mode="eval")
+    assert (is_bounded(tree) and data_is_safe(names_read(tree), data)) is in_process
+
+
+def test_the_fast_path_result_cap_is_the_workers(sandbox) -> None:
+    # The same expression answers alike on both paths: just under the cap it is kept.
+    assert len(sandbox.evaluate("[s, s, s, s]", {"s": "x" * 200_000})) == 4
+    with pytest.raises(SandboxError, match=f"larger than the allowed {sandbox.settings.max_result_bytes} bytes"):
+        sandbox.evaluate("[s, s, s, s, s, s]", {"s": "x" * 200_000})
