@@ -43,6 +43,8 @@ class Settings:
     timer_poll_seconds: float = 1.0
     timer_batch: int = 200
     message_ttl_days: float = 7.0
+    api_max_json_kb: int = 1024
+    solver_max_seconds: float = 60.0
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -62,6 +64,8 @@ class Settings:
         "timer_poll_seconds": "LIETA_TIMER_POLL_SECONDS",
         "timer_batch": "LIETA_TIMER_BATCH",
         "message_ttl_days": "LIETA_MESSAGE_TTL_DAYS",
+        "api_max_json_kb": "LIETA_API_MAX_JSON_KB",
+        "solver_max_seconds": "LIETA_SOLVER_MAX_SECONDS",
     }
 
     @classmethod

@@ -1,10 +1,15 @@
 from flask import Flask
 
-from webapp.api import auth, deployments, errors, incidents, instances, messages, tasks
+from webapp.api import auth, contract, deployments, errors, gate, incidents, instances, messages, tasks
 
 
 def init_app(app: Flask) -> None:
+    app.json = contract.StandardJSONProvider(app)
+    gate.init_app(app)
     api = errors.LietaApi(app, spec_kwargs={})
+    plugin = contract.ErrorResponsesPlugin()
+    plugin.init_spec(api.spec)
+    api.spec.plugins.append(plugin)
     app.extensions["lieta_api"] = api
     for module in (auth, deployments, instances, tasks, messages, incidents):
         api.register_blueprint(module.blp)

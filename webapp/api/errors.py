@@ -22,6 +22,7 @@ from engine.errors import (
     NotFound,
     PermissionDenied,
 )
+from webapp.api.schemas import ErrorSchema
 from webapp.auth import Unauthorized
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ def _webargs_errors(messages) -> list[dict]:
 
 
 class LietaApi(Api):
+    ERROR_SCHEMA = ErrorSchema  # documents the body every error really has
+
     def handle_http_exception(self, error: HTTPException):
         status = error.code or 500
         data = getattr(error, "data", None) or {}

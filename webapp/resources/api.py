@@ -4,7 +4,7 @@ hearing proposals; and the token-secured iCalendar feed (no bearer token)."""
 from __future__ import annotations
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, url_for
+from flask import Response, current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
@@ -142,7 +142,7 @@ class RosterSolveSchema(Schema):
 
 
 class DutySlotQuerySchema(PeriodQuerySchema):
-    prosecutor = fields.String(validate=validate.Length(min=1, max=20))
+    prosecutor = fields.String(validate=validate.Regexp(r"^(me|[0-9]{1,18})$", error="`me` or a prosecutor id"))
 
 
 class CalendarLinkSchema(Schema):
@@ -156,9 +156,17 @@ class HearingProposalRequestSchema(Schema):
     class Meta:
         unknown = INCLUDE
 
+    # Sizes are bounded here, before the solver sees them: a request enumerates days x slots x rooms.
+    start = fields.String(required=True, validate=validate.Length(min=10, max=10))
+    days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=366))
+    slot_minutes = fields.Integer(strict=True, validate=validate.Range(min=5, max=1440))
+    rooms = fields.List(fields.Dict(), required=True, validate=validate.Length(max=50))
+    participants = fields.List(fields.Dict(), required=True, validate=validate.Length(max=200))
+    convoys = fields.List(fields.Dict(), validate=validate.Length(max=20))
+    hearings = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=200))
     hearing_id = fields.Raw()
-    schedule = fields.List(fields.Dict(), load_default=list)
-    count = fields.Integer(load_default=3, validate=validate.Range(min=1, max=20))
+    schedule = fields.List(fields.Dict(), load_default=list, validate=validate.Length(max=500))
+    count = fields.Integer(load_default=3, strict=True, validate=validate.Range(min=1, max=20))
 
 
 class HearingProposalsSchema(Schema):
@@ -293,8 +301,9 @@ class RostersView(MethodView):
 
         actor = current_user()
         require_role(actor, action="solve rosters")
-        row = rosters.solve_month(actor.username, body["month"], regions=body.get("regions"),
-                                  time_limit=body["time_limit"])
+        # The request holds a worker while the solver runs: never longer than the configured bound.
+        limit = min(body["time_limit"], current_app.config["LIETA_SETTINGS"].solver_max_seconds)
+        row = rosters.solve_month(actor.username, body["month"], regions=body.get("regions"), time_limit=limit)
         return rosters.roster_dict(row)
 
 
