@@ -20,6 +20,8 @@ class EngineSettings:
     workflow_cache_size: int = 2000
     message_ttl: timedelta = timedelta(days=7)
     timer_batch: int = 200
+    max_data_bytes: int = 1024 * 1024
+    """Largest start data (as JSON) taken: what an evaluator may send back (SandboxSettings.max_result_bytes)."""
 
 
 class Engine:

@@ -51,6 +51,9 @@ class DefinitionSchema(Schema):
     version = fields.Integer()
     name = fields.String()
     deployed_at = fields.DateTime(format="iso")
+    start_form_schema = fields.Dict(allow_none=True, metadata={"description": "the JSON Schema start data must match"})
+    start_ui_schema = fields.Dict(allow_none=True)
+    may_start = fields.Boolean(metadata={"description": "whether the caller may start this process"})
 
 
 class InstanceCreateSchema(Schema):

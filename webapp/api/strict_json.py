@@ -14,10 +14,8 @@ from typing import Any
 
 from flask_babel import gettext as _
 
-MAX_DEPTH = 64
-"""Deepest nesting of arrays and objects taken (the sandbox's data limit is the same)."""
-MAX_INTEGER_DIGITS = 300
-"""Longest integer literal taken; anything longer is not a quantity any form or id needs."""
+from engine.sandbox.limits import MAX_DATA_DEPTH as MAX_DEPTH
+from engine.sandbox.limits import MAX_INTEGER_DIGITS
 
 
 class RejectedJson(ValueError):
