@@ -181,6 +181,26 @@ def test_a_task_that_does_not_exist_is_404_before_the_body_is_judged_by_the_engi
     error_body(api.complete("no-such-task", {"anything": 1}), 404)
 
 
+@pytest.mark.parametrize("method, path, body", [
+    ("post", "/api/v1/tasks/no-such-task/complete", {"data": "not an object"}),
+    ("post", "/api/v1/tasks/no-such-task/assign", {}),
+    ("post", "/api/v1/process-instances/no-such-case/terminate", {"reason": ""}),
+    ("patch", "/api/v1/advocates/424242", {"daily_capacity": -5}),
+    ("post", "/api/v1/prosecutors/424242/leaves", {"start_date": "never"}),
+])
+def test_a_missing_object_is_404_even_when_the_body_is_invalid(api, method, path, body):
+    error_body(getattr(api.client, method)(path, headers=api.headers("admin"), json=body), 404)
+
+
+def test_a_task_the_caller_may_not_see_is_refused_before_its_body_is_judged(api, deployed):
+    instance_id = api.start("linear").json["id"]
+    task_id = api.ready_tasks(instance_id)[0]["id"]
+    response = api.post(f"/api/v1/tasks/{task_id}/complete", as_user="outsider", json={"data": "not an object"})
+    assert response.status_code in (403, 404)  # 404 once a case the caller takes no part in is invisible
+    error_body(response, response.status_code)
+    error_body(api.post(f"/api/v1/tasks/{task_id}/complete", as_user="clerk", json={"data": "x"}), 422)
+
+
 def test_a_patch_with_no_body_is_refused_not_a_silent_success(api):
     advocate = api.post("/api/v1/advocates", json={"code": "A1", "full_name": "A One", "territories": ["Rīga"]})
     assert advocate.status_code == 201, advocate.json

@@ -14,3 +14,6 @@ def init_app(app: Flask) -> None:
     for module in (auth, deployments, instances, tasks, messages, incidents):
         api.register_blueprint(module.blp)
     errors.init_app(app)
+    engine = app.extensions["lieta_engine"]
+    gate.register_lookup(app, "instance_id", engine.instances.get)
+    gate.register_lookup(app, "task_id", engine.tasks.get)

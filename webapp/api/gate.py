@@ -12,12 +12,15 @@ OpenAPI documentation, so new endpoints are covered without a list to keep up to
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-from engine.errors import InvalidInput
+from engine.errors import InvalidInput, PermissionDenied
+from engine.models import User
 from webapp.api.errors import HTTP_MESSAGES, error_body
 from webapp.api.strict_json import RejectedJson, loads
 from webapp.auth import current_user
@@ -82,7 +85,35 @@ def check_request():
         loads(raw, current_app.config["LIETA_SETTINGS"].api_max_json_kb * 1024)
     except RejectedJson as err:
         return _refuse(400, err.message)
+    _look_up_path_objects()
     return None
+
+
+def register_lookup(app: Flask, parameter: str, lookup: Callable[[User, Any], object]) -> None:
+    """`lookup(actor, value)` raises NotFound (or PermissionDenied) for a path parameter's object.
+
+    flask-smorest judges a body in the view's decorator; looking the named object up first keeps
+    the contract's order for requests with a body: a missing or invisible case is 404 whatever the
+    body holds, and a case the caller may not see is 403 before the body is judged (422).
+    """
+    app.extensions.setdefault("lieta_path_lookups", {})[parameter] = lookup
+
+
+def _look_up_path_objects() -> None:
+    if not request.view_args:
+        return
+    actor = current_user()
+    lookups = current_app.extensions.get("lieta_path_lookups", {})
+    for name, value in request.view_args.items():
+        lookup = lookups.get(name)
+        if lookup is None:
+            continue
+        try:
+            lookup(actor, value)
+        except PermissionDenied as denial:
+            # The view words its own refusal better (which role is missing); this one is only
+            # answered if the body turns out invalid, so that 403 still comes before 422.
+            g.lieta_deferred_denial = denial
 
 
 def _refuse(status: int, message: str):
