@@ -241,3 +241,9 @@ def test_the_openapi_error_body_is_the_one_sent(client):
 def test_linear_process_still_starts_with_plain_data(api):
     assert api.deploy({"linear.bpmn": linear_process(tasks=1)}).status_code == 201
     assert api.start("linear", data={"amount": "12.50", "n": 3, "ok": True}).status_code == 201
+
+
+def test_a_refusal_is_in_latvian_by_default(api, deployed):
+    response = api.client.post("/api/v1/process-instances", data=b'{"process_id": ' + b"[" * 70 + b"]" * 70 + b"}",
+                               headers={**api.headers("admin"), "Accept-Language": "lv"}, content_type="application/json")
+    assert error_body(response, 400)["message"] == "JSON ligzdojums ir dziļāks par 64 līmeņiem"

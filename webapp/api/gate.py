@@ -72,7 +72,7 @@ def check_request():
     kind = body_kind(request.endpoint, request.method)
     if kind == "multipart":
         if request.mimetype != "multipart/form-data":
-            return _refuse(415, str(HTTP_MESSAGES[415]).replace("application/json", "multipart/form-data"))
+            return _refuse(415, _("send the files as multipart/form-data in the field 'files'"))
         return None
     if kind != "json":
         return None
