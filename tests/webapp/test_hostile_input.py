@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 
 import pytest
 
@@ -142,6 +143,21 @@ def test_a_hearing_request_beyond_the_bounds_is_422_naming_the_field(api, change
     response = api.post("/api/v1/hearing-proposals", as_user="courtclerk", json={**problem, **changes})
     body = error_body(response, 422)
     assert field in {e["field"] for e in body["errors"]}
+
+
+def test_a_hearing_search_that_cannot_finish_in_time_is_422_on_time_limit(api):
+    api.create_users({"courtclerk": ["court_clerk"]})
+    people = [{"id": f"p{i}", "role": "judge" if i == 0 else "witness"} for i in range(200)]
+    problem = {
+        "start": "2027-01-04", "days": 366, "slot_minutes": 5, "working_hours": {"start": "00:00", "end": "23:55"},
+        "rooms": [{"id": f"r{i}"} for i in range(50)], "participants": people,
+        "hearings": [{"id": "h1", "duration_minutes": 5, "participants": [p["id"] for p in people]}],
+        "time_limit": 0.2,
+    }
+    started = time.monotonic()
+    body = error_body(api.post("/api/v1/hearing-proposals", as_user="courtclerk", json=problem), 422)
+    assert time.monotonic() - started < 5  # the whole search takes over 30 s on this machine
+    assert body["errors"] == [{"field": "/time_limit", "message": body["errors"][0]["message"]}]
 
 
 def test_a_roster_request_runs_the_solver_no_longer_than_the_setting(api, app):

@@ -167,6 +167,8 @@ class HearingProposalRequestSchema(Schema):
     hearing_id = fields.Raw()
     schedule = fields.List(fields.Dict(), load_default=list, validate=validate.Length(max=500))
     count = fields.Integer(load_default=3, strict=True, validate=validate.Range(min=1, max=20))
+    time_limit = fields.Float(load_default=10.0, validate=validate.Range(min=0.1, max=60),
+                              metadata={"description": "seconds the search may take (at most LIETA_SOLVER_MAX_SECONDS)"})
 
 
 class HearingProposalsSchema(Schema):
@@ -355,7 +357,8 @@ class HearingProposalsView(MethodView):
     def post(self, body):
         """The best few slots for one hearing (court_clerk, judge, admin). The body is a hearings problem as in
         docs/solvers.md plus `hearing_id`, `schedule` (hearings already placed) and `count`."""
-        return hearings.propose(current_user(), body)
+        limit = min(body.pop("time_limit"), current_app.config["LIETA_SETTINGS"].solver_max_seconds)
+        return hearings.propose(current_user(), body, time_limit=limit)
 
 
 @feed_bp.get("/calendar/<string:token>.ics")
