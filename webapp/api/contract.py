@@ -4,8 +4,8 @@ Every error has the body {"message", "errors"} (webapp.api.errors); flask-smores
 own shape and leaves `alt_response` errors without a body. This plugin completes each operation
 as it is added to the document: every documented error status gets the error body, and the
 statuses the gate (webapp.api.gate) and the engine answer for every request are listed: 401 and
-403 unless the operation is public, 415 and 400 when it takes a body, 404 when its path names
-something.
+403 unless the operation is public, 400, 413 and 415 when it takes a body, 404 when its path
+names something, 409 when it changes something.
 """
 
 from __future__ import annotations
@@ -26,8 +26,11 @@ GENERAL = {
     "401": "no bearer token, or one that is unknown, expired or revoked",
     "403": "the caller's roles do not allow this",
     "404": "there is nothing at this address the caller may see",
+    "409": "the object changed at the same time, or is not in a state that allows this",
+    "413": "the body is larger than the configured upload limit",
     "415": "the body is not in the content type the operation takes",
 }
+CHANGING_METHODS = frozenset({"post", "put", "patch", "delete"})
 
 
 def _error_response(description: str) -> dict:
@@ -36,7 +39,7 @@ def _error_response(description: str) -> dict:
 
 class ErrorResponsesPlugin(BasePlugin):
     def operation_helper(self, path: str | None = None, operations: dict | None = None, **kwargs: Any) -> None:
-        for operation in (operations or {}).values():
+        for method, operation in (operations or {}).items():
             responses = operation.setdefault("responses", {})
             for code in list(responses):
                 response = responses[code]
@@ -47,7 +50,9 @@ class ErrorResponsesPlugin(BasePlugin):
             if path not in PUBLIC_PATHS:
                 wanted += ["401", "403"]
             if "requestBody" in operation:
-                wanted += ["400", "415"]
+                wanted += ["400", "413", "415"]
+            if method in CHANGING_METHODS and path not in PUBLIC_PATHS:
+                wanted.append("409")  # every change is one transaction that a concurrent one can beat
             if path and "{" in path:
                 wanted.append("404")
             for code in wanted:

@@ -330,6 +330,7 @@ class RosterApproveView(MethodView):
 class DutySlotsView(MethodView):
     @rosters_blp.arguments(DutySlotQuerySchema, location="query")
     @rosters_blp.response(200, DutySlotSchema(many=True))
+    @rosters_blp.alt_response(404, description="`prosecutor=me`, but the caller is no prosecutor")
     def get(self, query):
         """Approved duty slots: `prosecutor=me` (own), an id or none (admin, prosecutor, duty_prosecutor)."""
         slots = rosters.duty_slots(current_user(), query.get("prosecutor"), query.get("from_"), query.get("to"))
@@ -345,6 +346,7 @@ class CalendarTokenView(MethodView):
         return {"url": url_for("calendar_feed.feed", token=token, _external=True), "token": token}
 
     @calendar_blp.response(204)
+    @calendar_blp.alt_response(404, description="there is no calendar link to revoke")
     def delete(self):
         """Revoke the calendar link."""
         calendar_feed.revoke(current_user())
