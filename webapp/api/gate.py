@@ -118,7 +118,7 @@ def _look_up_path_objects() -> None:
 
 def _refuse(status: int, message: str):
     # A client error is one line in the log, never a traceback (a hostile body must not fill it).
-    log.info("refused %s %s: %d %s", request.method, request.path, status, message)
+    log.warning("refused %s %s: %d %s", request.method, request.path, status, message)
     return error_body(message, None, status)
 
 
