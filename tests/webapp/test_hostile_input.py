@@ -112,6 +112,8 @@ def test_an_oversized_path_id_is_404_for_every_method(api, method, path, body):
     (f"/api/v1/duty-slots?prosecutor={TOO_BIG}", "/prosecutor"),
     ("/api/v1/duty-slots?prosecutor=99999999999999999999", "/prosecutor"),
     (f"/api/v1/messages?limit={TOO_BIG}", "/limit"),
+    ("/api/v1/rosters?month=9999-12", "/month"),
+    ("/api/v1/rosters?month=2027-13", "/month"),
 ])
 def test_an_out_of_range_integer_in_a_query_is_422_naming_it(api, path, field):
     body = error_body(api.get(path), 422)

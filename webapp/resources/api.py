@@ -13,6 +13,8 @@ from webapp.auth import current_user
 from webapp.resources import advocates, calendar_feed, hearings, prosecutors, rosters
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="letters, digits, '.', '_' or '-' (at most 64)")
+# The months a roster can be for: parse_month takes the years 2000-2999 (a later year's end is no date).
+MONTH = validate.Regexp(r"^2[0-9]{3}-(0[1-9]|1[0-2])$", error="expected YYYY-MM, a month of the years 2000-2999")
 LANGUAGE = validate.Regexp(r"^[a-z]{2}$", error="a two-letter ISO 639-1 code such as lv")
 
 
@@ -132,11 +134,11 @@ class RosterSchema(Schema):
 
 
 class RosterQuerySchema(Schema):
-    month = fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}$", error="expected YYYY-MM"))
+    month = fields.String(validate=MONTH)
 
 
 class RosterSolveSchema(Schema):
-    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$", error="expected YYYY-MM"))
+    month = fields.String(required=True, validate=MONTH)
     regions = fields.List(fields.String(), validate=validate.Length(min=1))
     time_limit = fields.Float(load_default=20.0, validate=validate.Range(min=0.1, max=60))
 
