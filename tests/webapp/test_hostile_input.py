@@ -22,11 +22,11 @@ def error_body(response, status: int) -> dict:
     return body
 
 
-def raw_post(client, path: str, text: str, token: str | None = None, method: str = "post",
+def raw_post(client, path: str, text: str | bytes, token: str | None = None, method: str = "post",
              content_type: str = "application/json"):
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    return getattr(client, method)(path, data=text.encode("utf-8", "surrogatepass"), headers=headers,
-                                   content_type=content_type)
+    data = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
+    return getattr(client, method)(path, data=data, headers=headers, content_type=content_type)
 
 
 NOT_STANDARD_JSON = {
@@ -41,6 +41,8 @@ NOT_STANDARD_JSON = {
     "nested 100,000 deep": "[" * 100000 + "]" * 100000,
     "an unpaired surrogate in the business key": '{"process_id": "linear", "business_key": "\\ud800"}',
     "an unpaired surrogate in a key": '{"process_id": "linear", "data": {"\\udfff": 1}}',
+    "larger than LIETA_API_MAX_JSON_KB": '{"process_id": "linear", "data": {"x": "' + "a" * (1024 * 1024) + '"}}',
+    "not UTF-8": b'{"process_id": "linear", "business_key": "\xff"}',
     "not JSON at all": '{"process_id": ',
     "an empty body": "",
 }
