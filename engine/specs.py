@@ -55,6 +55,18 @@ class LoadedDefinition:
         for spec in [self.spec, *self.subprocess_specs.values()]:
             yield from spec.task_specs.values()
 
+    def start_form_files(self) -> tuple[str | None, str | None]:
+        """The form and UI schema file names on the process's plain start event, if it has them."""
+        for task_spec in self.spec.task_specs.values():
+            if type(task_spec).__name__ != "StartEvent" or getattr(task_spec, "event_definition", None) is None:
+                continue
+            if type(task_spec.event_definition).__name__ != "NoneEventDefinition":
+                continue
+            props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+            if props.get("formJsonSchemaFilename") or props.get("formUiSchemaFilename"):
+                return props.get("formJsonSchemaFilename"), props.get("formUiSchemaFilename")
+        return None, None
+
     def form_schema(self, name: str | None) -> dict | None:
         """The parsed form, shared by every task of this version (parsed once; callers only read it)."""
         if not name or name not in self.forms:

@@ -60,6 +60,8 @@ class Settings:
     dmn_cell_max_chars: int = 2000
     dmn_cell_max_placeholders: int = 16
     form_pattern_budget_seconds: float = 0.1
+    api_max_json_kb: int = 1024
+    solver_max_seconds: float = 60.0
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -96,6 +98,8 @@ class Settings:
         "dmn_cell_max_chars": "LIETA_DMN_CELL_MAX_CHARS",
         "dmn_cell_max_placeholders": "LIETA_DMN_CELL_MAX_PLACEHOLDERS",
         "form_pattern_budget_seconds": "LIETA_FORM_PATTERN_BUDGET_SECONDS",
+        "api_max_json_kb": "LIETA_API_MAX_JSON_KB",
+        "solver_max_seconds": "LIETA_SOLVER_MAX_SECONDS",
     }
 
     @classmethod

@@ -37,6 +37,8 @@ class EngineSettings:
     dmn_cell_max_chars: int = 2000
     dmn_cell_max_placeholders: int = 16
     form_pattern_budget_seconds: float = 0.1
+    max_data_bytes: int = 1024 * 1024
+    """Largest start data (as JSON) taken: what an evaluator may send back (SandboxSettings.max_result_bytes)."""
 
 
 class Engine:

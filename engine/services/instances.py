@@ -5,21 +5,41 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
-from sqlalchemy import select
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from sqlalchemy import delete, select, update
 
 from engine import audit
 from engine.errors import Conflict, EngineError, InvalidInput, NotFound, PermissionDenied
-from engine.models import AuditEvent, Incident, IncidentStatus, InstanceStatus, ProcessInstance, User
+from engine.models import (
+    AuditEvent,
+    HumanTask,
+    Incident,
+    IncidentStatus,
+    InstanceStatus,
+    MessageWait,
+    ProcessInstance,
+    TaskState,
+    Timer,
+    TimerStatus,
+    User,
+)
 from engine.roles import roles_for_lane
+from engine.sandbox.limits import data_errors
 from engine.serialization import to_plain
 from engine.services import lanes
 from engine.services.access import AccessService
 from engine.services.change import unit_of_work
 from engine.services.runner import advance
+from engine.services.transaction import atomic
+from engine.services.writes import write_versioned
 from engine.specs import LoadedDefinition
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
+
+# What reading or writing back a damaged stored state raises (the serializer's own errors are
+# these built-in ones; RecursionError is data nested beyond the interpreter's limit).
+UNLOADABLE = (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError, SpiffWorkflowException)
 
 
 @dataclass(frozen=True)
@@ -56,13 +76,14 @@ class InstanceService:
             needed = sorted(self.starting_roles(definition) or self.lane_roles(definition))
             raise PermissionDenied(f"starting process {process_id!r} needs one of the roles: {', '.join(needed)}")
         if data is not None and not isinstance(data, dict):
-            raise InvalidInput("`data` must be a JSON object")
+            raise InvalidInput("`data` must be a JSON object", [{"field": "/data", "message": "must be an object"}])
         reserved = lanes.reserved_fields_in(data or {})
         if reserved:
             raise InvalidInput(
                 "who works on a case is decided by the process model, not by start data",
                 [{"field": f"/data/{name}", "message": "may be set only by the process's own scripts"} for name in reserved],
             )
+        self.check_start_data(definition, data or {})
         try:
             plain_data = to_plain(data or {})
         except EngineError as err:
@@ -80,6 +101,17 @@ class InstanceService:
                 data={"process_id": process_id, "version": definition.version, "business_key": business_key, "data": plain_data},
             )
         return instance
+
+    def check_start_data(self, definition: LoadedDefinition, data: dict) -> None:
+        """Start data is what the sandbox can read (else every script of the case would fail) and,
+        when the start event names a form, what that form allows, as for a task's completion."""
+        errors = data_errors(data, self.engine.settings.max_data_bytes)
+        if errors:
+            raise InvalidInput("the start data is nested too deeply, too large or holds a number that is not finite", errors)
+        form_file, _ui_file = definition.start_form_files()
+        validator = definition.form_validator(form_file) if form_file else None
+        if validator is not None and (errors := validator.errors(data)):
+            raise InvalidInput("the start data does not match the process's start form", errors)
 
     def new_row(self, definition: LoadedDefinition, actor: User | None, data: dict | None, business_key: str | None) -> ProcessInstance:
         """A new instance row, added to the session (the caller's unit of work saves its state)."""
@@ -180,25 +212,59 @@ class InstanceService:
         )
 
     def terminate(self, actor: User, instance_id: str, reason: str) -> ProcessInstance:
+        session = self.engine.session()
         instance = self.get(actor, instance_id)
         if not actor.is_admin:
             raise PermissionDenied("only an admin may terminate a process instance", instance_id=instance_id)
         if not reason or not reason.strip():
             raise InvalidInput("a reason is required to terminate an instance", [{"field": "/reason", "message": "required"}])
-        session = self.engine.session()
         if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
             raise Conflict(f"the instance is already {instance.status}", instance_id=instance_id)
         now = self.engine.clock.now()
-        with unit_of_work(self.engine, "the instance could not be terminated", instance_id=instance_id) as unit:
-            for incident in self.open_incidents(instance_id):
-                incident.status, incident.resolution = IncidentStatus.RESOLVED, "terminated"
-                incident.resolved_at, incident.resolved_by = now, actor.username
-            change = unit.change(instance)
-            change.workflow.cancel()
-            change.save(None)
-            instance.status = InstanceStatus.TERMINATED
-            instance.terminated_reason = reason.strip()
-            instance.ended_at = now
-            audit.record(session, now, actor.username, "instance_terminated", instance_id=instance_id, data={"reason": reason.strip()})
+        try:
+            with unit_of_work(self.engine, "the instance could not be terminated", instance_id=instance_id) as unit:
+                self._resolve_incidents(actor, instance_id, now)
+                change = unit.change(instance)
+                change.workflow.cancel()
+                change.save(None)
+                instance.status = InstanceStatus.TERMINATED
+                instance.terminated_reason = reason.strip()
+                instance.ended_at = now
+                audit.record(session, now, actor.username, "instance_terminated", instance_id=instance_id, data={"reason": reason.strip()})
+        except UNLOADABLE as err:
+            # The stored state cannot be read or written back (corrupt text, data too deep): an
+            # admin must still be able to stop the case, so it is closed without its workflow.
+            instance = self._terminate_unloaded(actor, instance_id, reason.strip(), f"{type(err).__name__}: {err}"[:500])
         self.engine.workflows.discard(instance_id)
+        return instance
+
+    def _resolve_incidents(self, actor: User, instance_id: str, now) -> None:
+        for incident in self.open_incidents(instance_id):
+            incident.status, incident.resolution = IncidentStatus.RESOLVED, "terminated"
+            incident.resolved_at, incident.resolved_by = now, actor.username
+
+    def _terminate_unloaded(self, actor: User, instance_id: str, reason: str, load_error: str) -> ProcessInstance:
+        """Terminate by rows alone: the instance, its open inbox rows, timers and message waits."""
+        session = self.engine.session()
+        now = self.engine.clock.now()
+        with atomic(session, "the instance could not be terminated", instance_id=instance_id):
+            instance = session.get(ProcessInstance, instance_id, populate_existing=True)
+            if instance is None or instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
+                raise Conflict("the instance was ended at the same time by someone else", instance_id=instance_id)
+            self._resolve_incidents(actor, instance_id, now)
+            session.execute(
+                update(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == TaskState.READY)
+                .values(state=TaskState.CANCELLED, completed_at=now, lock_version=HumanTask.lock_version + 1)
+                .execution_options(synchronize_session=False)
+            )
+            session.execute(
+                update(Timer).where(Timer.instance_id == instance_id, Timer.status == TimerStatus.PENDING)
+                .values(status=TimerStatus.CANCELLED)
+            )
+            session.execute(delete(MessageWait).where(MessageWait.instance_id == instance_id))
+            write_versioned(session, instance, {
+                "status": InstanceStatus.TERMINATED, "terminated_reason": reason, "ended_at": now, "updated_at": now,
+            })
+            audit.record(session, now, actor.username, "instance_terminated", instance_id=instance_id,
+                         data={"reason": reason, "state_unreadable": load_error})
         return instance

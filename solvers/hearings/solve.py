@@ -81,7 +81,8 @@ def _result(problem: Problem, placements: list[Placement], missing: list[int], s
 
 
 def propose_slots(
-    problem: Problem, hearing_id: str, schedule: list[dict[str, Any]], count: int = 3
+    problem: Problem, hearing_id: str, schedule: list[dict[str, Any]], count: int = 3,
+    time_limit: float | None = None,
 ) -> list[dict[str, Any]]:
     """Best free slots for one hearing around an existing schedule (result "hearings" entries).
 
@@ -102,7 +103,8 @@ def propose_slots(
         except (KeyError, TypeError) as error:
             raise SolverInputError(path, f"refers to an unknown hearing, room or convoy ({error})") from error
         existing.append(Placement(h, _units(problem, entry.get("start"), path), room, convoy))
-    found = proposals(problem, ids[hearing_id], Timeline(problem, existing), count)
+    deadline = time.monotonic() + time_limit if time_limit is not None else None
+    found = proposals(problem, ids[hearing_id], Timeline(problem, existing), count, deadline)
     return [dict(scheduled_entry(problem, p.placement), lateness_days=p.lateness_days,
                  idle_minutes_added=p.idle_added * problem.slot_minutes) for p in found]
 

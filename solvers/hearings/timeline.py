@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 
+from solvers.errors import SolverInputError
 from solvers.hearings.calendar import allowed_days, working_days
 from solvers.hearings.problem import Problem
 
@@ -73,13 +75,21 @@ def idle(spans: list[tuple[int, int]]) -> int:
     return max(e for _, e in spans) - min(s for s, _ in spans) - sum(e - s for s, e in spans)
 
 
-def proposals(problem: Problem, hearing_index: int, timeline: Timeline, count: int) -> list[Proposal]:
-    """The best ``count`` free slots: least lateness, then least added idle time, then earliest."""
+def proposals(
+    problem: Problem, hearing_index: int, timeline: Timeline, count: int, deadline: float | None = None
+) -> list[Proposal]:
+    """The best ``count`` free slots: least lateness, then least added idle time, then earliest.
+
+    ``deadline`` (a ``time.monotonic()`` value) bounds the enumeration: past it, SolverInputError
+    on ``time_limit`` (a partial answer would not be the best slots it claims to be).
+    """
     hearing = problem.hearings[hearing_index]
     prison_link = problem.needs_prison_link(hearing)
     found: list[Proposal] = []
     per_day = problem.units_per_day
     for day in allowed_days(problem, hearing, working_days(problem)):
+        if deadline is not None and time.monotonic() > deadline:
+            raise SolverInputError("time_limit", "too many days, slots and participants to search within the time limit")
         for tod in range(problem.day_start, problem.day_end - hearing.duration + 1):
             start = day * per_day + tod
             end = start + hearing.duration

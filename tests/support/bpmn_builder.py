@@ -15,6 +15,18 @@ NS = (
 )
 
 
+def _form_properties(form: str | None, ui_form: str | None) -> str:
+    """The spiffworkflow properties naming a JSON Schema form and its UI schema (or nothing)."""
+    if not (form or ui_form):
+        return ""
+    items = ""
+    if form:
+        items += f'<spiffworkflow:property name="formJsonSchemaFilename" value={quoteattr(form)}/>'
+    if ui_form:
+        items += f'<spiffworkflow:property name="formUiSchemaFilename" value={quoteattr(ui_form)}/>'
+    return f"<bpmn:extensionElements><spiffworkflow:properties>{items}</spiffworkflow:properties></bpmn:extensionElements>"
+
+
 @dataclass
 class Node:
     id: str
@@ -41,8 +53,9 @@ class ProcessBuilder:
         self.nodes.append(Node(node_id, xml, lane))
         return node_id
 
-    def start(self, node_id: str = "start") -> str:
-        return self._add(node_id, "startEvent", "")
+    def start(self, node_id: str = "start", lane: str | None = None, form: str | None = None,
+              ui_form: str | None = None) -> str:
+        return self._add(node_id, "startEvent", "", lane=lane, head=_form_properties(form, ui_form))
 
     def end(self, node_id: str = "end") -> str:
         return self._add(node_id, "endEvent", "")

@@ -92,8 +92,9 @@ def test_a_number_too_large_to_store_is_refused_at_start_and_at_completion(api):
             from webapp.extensions import db
 
             admin = db.session.scalar(select(User).where(User.username == "admin"))
-        with pytest.raises(InvalidInput, match="more than 100 digits"):
+        with pytest.raises(InvalidInput) as refused:
             engine.instances.start(admin, "plain", data={"claim": {"amount": HUGE}})
+        assert "digits" in str(refused.value.errors)
         instance_id = engine.instances.start(admin, "plain", data={"amount": 10**50}).id
         [task] = engine.tasks.inbox_for_instance(instance_id, state="ready")
         with pytest.raises(InvalidInput, match="more than 100 digits"):

@@ -1,11 +1,32 @@
 from flask import Flask
 
-from webapp.api import auth, deployments, errors, incidents, instances, message_catalogue, messages, roles, tasks, users
+from webapp.api import (
+    auth,
+    contract,
+    deployments,
+    errors,
+    gate,
+    incidents,
+    instances,
+    message_catalogue,
+    messages,
+    roles,
+    tasks,
+    users,
+)
 
 
 def init_app(app: Flask) -> None:
+    app.json = contract.StandardJSONProvider(app)
+    gate.init_app(app)
     api = errors.LietaApi(app, spec_kwargs={})
+    plugin = contract.ErrorResponsesPlugin()
+    plugin.init_spec(api.spec)
+    api.spec.plugins.append(plugin)
     app.extensions["lieta_api"] = api
     for module in (auth, deployments, instances, tasks, messages, message_catalogue, incidents, users, roles):
         api.register_blueprint(module.blp)
     errors.init_app(app)
+    engine = app.extensions["lieta_engine"]
+    gate.register_lookup(app, "instance_id", engine.instances.get)
+    gate.register_lookup(app, "task_id", engine.tasks.get)

@@ -55,9 +55,15 @@ class DeploymentsView(MethodView):
 class DefinitionsView(MethodView):
     @blp.response(200, DefinitionSchema(many=True))
     def get(self):
-        """Every deployed version of every process."""
-        current_user()
-        return [
-            {"process_id": d.process_id, "version": d.version, "name": d.name, "deployed_at": d.deployed_at}
-            for d in get_engine().deployments.definitions()
-        ]
+        """Every deployed version of every process, with its start form and whether the caller may start it."""
+        user, engine = current_user(), get_engine()
+        listed = []
+        for row in engine.deployments.definitions():
+            definition = engine.specs.get(engine.session(), row.id)
+            form_file, ui_file = definition.start_form_files()
+            listed.append({
+                "process_id": row.process_id, "version": row.version, "name": row.name, "deployed_at": row.deployed_at,
+                "start_form_schema": definition.form_schema(form_file), "start_ui_schema": definition.form_schema(ui_file),
+                "may_start": engine.instances.may_start(user, definition),
+            })
+        return listed

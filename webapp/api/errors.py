@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, request
+from flask import Flask, g, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
@@ -22,6 +22,7 @@ from engine.errors import (
     NotFound,
     PermissionDenied,
 )
+from webapp.api.schemas import ErrorSchema
 from webapp.auth import TooManyAttempts, Unauthorized
 
 log = logging.getLogger(__name__)
@@ -75,9 +76,17 @@ def _webargs_errors(messages) -> list[dict]:
 
 
 class LietaApi(Api):
+    ERROR_SCHEMA = ErrorSchema  # documents the body every error really has
+    # No catch-all "default" response: each status an operation answers is listed (webapp.api.contract),
+    # so a status nobody documented is a contract failure schemathesis reports.
+    DEFAULT_ERROR_RESPONSE_NAME = None
+
     def handle_http_exception(self, error: HTTPException):
         status = error.code or 500
         data = getattr(error, "data", None) or {}
+        denial = g.pop("lieta_deferred_denial", None)
+        if "messages" in data and denial is not None:
+            return error_body(denial.message, None, 403)  # see webapp.api.gate: 403 comes before 422
         if "messages" in data:
             errors = _webargs_errors(data["messages"])
             summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+MAX_ID = 2**63 - 1
+"""Largest value of a database integer column: any integer beyond it names nothing."""
+
 
 class ErrorSchema(Schema):
+    """The body of every error: one sentence, and the details (a list of {field, message} with
+    JSON Pointers, the deployment's problems, or null)."""
+
     message = fields.String(required=True)
-    errors = fields.Raw(allow_none=True)
+    errors = fields.Raw(required=True, allow_none=True, metadata={"description": "a list, an object or null"})
 
 
 class TokenRequestSchema(Schema):
@@ -45,11 +51,14 @@ class DefinitionSchema(Schema):
     version = fields.Integer()
     name = fields.String()
     deployed_at = fields.DateTime(format="iso")
+    start_form_schema = fields.Dict(allow_none=True, metadata={"description": "the JSON Schema start data must match"})
+    start_ui_schema = fields.Dict(allow_none=True)
+    may_start = fields.Boolean(metadata={"description": "whether the caller may start this process"})
 
 
 class InstanceCreateSchema(Schema):
     process_id = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    version = fields.Integer(validate=validate.Range(min=1), allow_none=True)
+    version = fields.Integer(strict=True, validate=validate.Range(min=1, max=MAX_ID), allow_none=True)
     data = fields.Dict(keys=fields.String(), allow_none=True)
     business_key = fields.String(validate=validate.Length(max=200), allow_none=True)
 
@@ -140,7 +149,7 @@ class TaskQuerySchema(Schema):
     state = fields.String(validate=validate.OneOf(["ready", "completed", "cancelled"]))
     assignee = fields.String(validate=validate.OneOf(["me"]))
     limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=MAX_ID))
 
 
 class TaskCompleteSchema(Schema):

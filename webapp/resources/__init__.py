@@ -26,6 +26,11 @@ def init_app(app: Flask) -> None:
         description="Choose a state-ensured defence lawyer with the legal-aid solver and record the assignment",
     )
     api = app.extensions["lieta_api"]
+    from webapp.api import gate
+    from webapp.resources import advocates, prosecutors
+
+    gate.register_lookup(app, "advocate_id", advocates.get_advocate)
+    gate.register_lookup(app, "prosecutor_id", prosecutors.get_prosecutor)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(feed_bp)

@@ -4,7 +4,7 @@ hearing proposals; and the token-secured iCalendar feed (no bearer token)."""
 from __future__ import annotations
 
 from flask import Blueprint as FlaskBlueprint
-from flask import Response, url_for
+from flask import Response, current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
@@ -13,6 +13,8 @@ from webapp.auth import current_user
 from webapp.resources import advocates, calendar_feed, hearings, prosecutors, rosters
 
 CODE = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$", error="letters, digits, '.', '_' or '-' (at most 64)")
+# The months a roster can be for: parse_month takes the years 2000-2999 (a later year's end is no date).
+MONTH = validate.Regexp(r"^2[0-9]{3}-(0[1-9]|1[0-2])$", error="expected YYYY-MM, a month of the years 2000-2999")
 LANGUAGE = validate.Regexp(r"^[a-z]{2}$", error="a two-letter ISO 639-1 code such as lv")
 
 
@@ -132,17 +134,17 @@ class RosterSchema(Schema):
 
 
 class RosterQuerySchema(Schema):
-    month = fields.String(validate=validate.Regexp(r"^\d{4}-\d{2}$", error="expected YYYY-MM"))
+    month = fields.String(validate=MONTH)
 
 
 class RosterSolveSchema(Schema):
-    month = fields.String(required=True, validate=validate.Regexp(r"^\d{4}-\d{2}$", error="expected YYYY-MM"))
+    month = fields.String(required=True, validate=MONTH)
     regions = fields.List(fields.String(), validate=validate.Length(min=1))
     time_limit = fields.Float(load_default=20.0, validate=validate.Range(min=0.1, max=60))
 
 
 class DutySlotQuerySchema(PeriodQuerySchema):
-    prosecutor = fields.String(validate=validate.Length(min=1, max=20))
+    prosecutor = fields.String(validate=validate.Regexp(r"^(me|[0-9]{1,18})$", error="`me` or a prosecutor id"))
 
 
 class CalendarLinkSchema(Schema):
@@ -156,9 +158,19 @@ class HearingProposalRequestSchema(Schema):
     class Meta:
         unknown = INCLUDE
 
+    # Sizes are bounded here, before the solver sees them: a request enumerates days x slots x rooms.
+    start = fields.String(required=True, validate=validate.Length(min=10, max=10))
+    days = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=366))
+    slot_minutes = fields.Integer(strict=True, validate=validate.Range(min=5, max=1440))
+    rooms = fields.List(fields.Dict(), required=True, validate=validate.Length(max=50))
+    participants = fields.List(fields.Dict(), required=True, validate=validate.Length(max=200))
+    convoys = fields.List(fields.Dict(), validate=validate.Length(max=20))
+    hearings = fields.List(fields.Dict(), required=True, validate=validate.Length(min=1, max=200))
     hearing_id = fields.Raw()
-    schedule = fields.List(fields.Dict(), load_default=list)
-    count = fields.Integer(load_default=3, validate=validate.Range(min=1, max=20))
+    schedule = fields.List(fields.Dict(), load_default=list, validate=validate.Length(max=500))
+    count = fields.Integer(load_default=3, strict=True, validate=validate.Range(min=1, max=20))
+    time_limit = fields.Float(load_default=10.0, validate=validate.Range(min=0.1, max=60),
+                              metadata={"description": "seconds the search may take (at most LIETA_SOLVER_MAX_SECONDS)"})
 
 
 class HearingProposalsSchema(Schema):
@@ -293,8 +305,9 @@ class RostersView(MethodView):
 
         actor = current_user()
         require_role(actor, action="solve rosters")
-        row = rosters.solve_month(actor.username, body["month"], regions=body.get("regions"),
-                                  time_limit=body["time_limit"])
+        # The request holds a worker while the solver runs: never longer than the configured bound.
+        limit = min(body["time_limit"], current_app.config["LIETA_SETTINGS"].solver_max_seconds)
+        row = rosters.solve_month(actor.username, body["month"], regions=body.get("regions"), time_limit=limit)
         return rosters.roster_dict(row)
 
 
@@ -319,6 +332,7 @@ class RosterApproveView(MethodView):
 class DutySlotsView(MethodView):
     @rosters_blp.arguments(DutySlotQuerySchema, location="query")
     @rosters_blp.response(200, DutySlotSchema(many=True))
+    @rosters_blp.alt_response(404, description="`prosecutor=me`, but the caller is no prosecutor")
     def get(self, query):
         """Approved duty slots: `prosecutor=me` (own), an id or none (admin, prosecutor, duty_prosecutor)."""
         slots = rosters.duty_slots(current_user(), query.get("prosecutor"), query.get("from_"), query.get("to"))
@@ -334,6 +348,7 @@ class CalendarTokenView(MethodView):
         return {"url": url_for("calendar_feed.feed", token=token, _external=True), "token": token}
 
     @calendar_blp.response(204)
+    @calendar_blp.alt_response(404, description="there is no calendar link to revoke")
     def delete(self):
         """Revoke the calendar link."""
         calendar_feed.revoke(current_user())
@@ -346,7 +361,8 @@ class HearingProposalsView(MethodView):
     def post(self, body):
         """The best few slots for one hearing (court_clerk, judge, admin). The body is a hearings problem as in
         docs/solvers.md plus `hearing_id`, `schedule` (hearings already placed) and `count`."""
-        return hearings.propose(current_user(), body)
+        limit = min(body.pop("time_limit"), current_app.config["LIETA_SETTINGS"].solver_max_seconds)
+        return hearings.propose(current_user(), body, time_limit=limit)
 
 
 @feed_bp.get("/calendar/<string:token>.ics")

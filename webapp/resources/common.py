@@ -61,7 +61,7 @@ def require_role(user: User, *roles: str, action: str) -> None:
 def parse_month(text: str) -> tuple[dt.date, int]:
     """`2027-01` → (first day, number of days); InvalidInput otherwise."""
     match = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 2000:
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2999:
         raise InvalidInput(
             f"the month must be written YYYY-MM, e.g. 2027-01 (got {text!r})",
             [{"field": "/month", "message": "expected YYYY-MM"}],

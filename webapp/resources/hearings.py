@@ -9,9 +9,10 @@ from webapp.resources.common import require_role
 ROLES = ("court_clerk", "judge")
 
 
-def propose(actor: User, body: dict) -> dict:
+def propose(actor: User, body: dict, time_limit: float | None = None) -> dict:
     """`body` is a hearings problem (docs/solvers.md) plus `hearing_id` (defaults to the only or
-    first hearing), `schedule` (hearings already placed, as in a result) and `count`."""
+    first hearing), `schedule` (hearings already placed, as in a result) and `count`; the search
+    gives up after `time_limit` seconds (422 on `/time_limit`)."""
     require_role(actor, *ROLES, action="ask for hearing slots")
     from solvers import SolverInputError, hearings  # CP-SAT loads slowly: only when first needed
 
@@ -30,7 +31,7 @@ def propose(actor: User, body: dict) -> dict:
                 raise SolverInputError("hearings", "name at least one hearing")
             placed = {entry.get("hearing_id") for entry in schedule if isinstance(entry, dict)}
             hearing_id = next((h.id for h in problem.hearings if h.id not in placed), problem.hearings[0].id)
-        proposals = hearings.propose_slots(problem, str(hearing_id), schedule, count=count)
+        proposals = hearings.propose_slots(problem, str(hearing_id), schedule, count=count, time_limit=time_limit)
     except SolverInputError as err:
         field = "/" + err.field.replace(".", "/").replace("[", "/").replace("]", "") if err.field else "/"
         raise InvalidInput(f"the hearing request is invalid: {err}", [{"field": field, "message": err.message}]) from err
