@@ -26,8 +26,8 @@ translations: install
 
 # After changing user-facing text: refresh the template and both catalogues, then translate.
 translations-update: install
-	$(BIN)/pybabel extract -F webapp/babel.cfg -k _l --no-location --project=Lieta -o webapp/translations/messages.pot .
-	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-location
+	$(BIN)/pybabel extract -F webapp/babel.cfg -k _l -k N_ --no-location --project=Lieta -o webapp/translations/messages.pot .
+	$(BIN)/pybabel update -i webapp/translations/messages.pot -d webapp/translations --no-fuzzy-matching
 
 migrate: translations
 	$(FLASK) db upgrade -d $(MIGRATIONS)

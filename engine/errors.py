@@ -2,9 +2,29 @@
 
 Every error carries the context a person needs to find the cause: the process instance, the task,
 the BPMN element and the line of a script, where they are known.
+
+Its text is a message id and parameters, so the web layer can say it in the user's language while
+the engine knows nothing of Flask: the id is the English template, marked with `N_` for
+extraction (`pybabel extract -k N_`), and the parameters fill its `%(name)s` places.
+`EngineError(N_("task %(task)s does not exist"), params={"task": task_id})` reads as
+"task 1 does not exist" in logs and `str()`, and in Latvian where the catalogue translates it.
+The same holds for the items of `InvalidInput.errors`: `{"field", "message"}`, plus `"template"`
+and `"params"` when the message can be translated.
 """
 
 from __future__ import annotations
+
+from typing import Any
+
+
+def N_(template: str) -> str:
+    """Marks an engine message template for the translation catalogues; returns it unchanged."""
+    return template
+
+
+def field_error(field: str, template: str, **params: Any) -> dict:
+    """One item of `InvalidInput.errors` whose message the web layer can translate."""
+    return {"field": field, "message": template % params if params else template, "template": template, "params": params}
 
 
 class EngineError(Exception):
@@ -18,7 +38,12 @@ class EngineError(Exception):
         task_id: str | None = None,
         element_id: str | None = None,
         line: int | None = None,
+        params: dict[str, Any] | None = None,
     ) -> None:
+        self.template = message
+        self.params = dict(params or {})
+        # Only a message with parameters is a template: a plain text may hold a literal "%".
+        message = message % self.params if self.params else message
         super().__init__(message)
         self.message = message
         self.instance_id = instance_id

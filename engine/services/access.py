@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import and_, exists, false, or_, select, true
 
 from engine import audit
-from engine.errors import NotFound
+from engine.errors import N_, NotFound
 from engine.models import AuditEvent, HumanTask, ProcessInstance, ProcessSupervisor, ServiceGrant, TaskState, User
 from engine.roles import task_roles
 from engine.services.transaction import atomic
@@ -61,7 +61,7 @@ class AccessService:
         instance = self.engine.session().get(ProcessInstance, instance_id, populate_existing=True)
         standing = self.standing(actor, instance) if instance is not None else Standing.NONE
         if standing is Standing.NONE:
-            raise NotFound(f"process instance {instance_id!r} does not exist", instance_id=instance_id)
+            raise NotFound(N_("process instance %(instance)s does not exist"), params={"instance": instance_id})
         return instance, standing
 
     # --- the rule, as SQL for lists ----------------------------------------------------------

@@ -8,6 +8,7 @@ from sqlalchemy.orm import lazyload
 
 from engine import audit, instructions
 from engine.errors import (
+    N_,
     Conflict,
     InvalidInput,
     NotFound,
@@ -36,7 +37,7 @@ class TaskService:
         """A task of a case the actor takes part in; of any other case it does not exist."""
         task = self.engine.session().get(HumanTask, task_id, populate_existing=True)
         if task is None:
-            raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
+            raise NotFound(N_("task %(task)s does not exist"), params={"task": task_id})
         self._case_visible(actor, task)
         return task
 
@@ -55,7 +56,7 @@ class TaskService:
         try:
             self.engine.access.readable(actor, task.instance_id)
         except NotFound as err:
-            raise NotFound(f"task {task.id!r} does not exist", task_id=task.id) from err
+            raise NotFound(N_("task %(task)s does not exist"), params={"task": task.id}) from err
 
     def _may_work(self, actor: User, task: HumanTask, started_by: int | None = None) -> bool:
         if task.role is None and task.candidates is None and started_by is None:
@@ -155,12 +156,12 @@ class TaskService:
         )
         row = self.engine.session().execute(query).first()
         if row is None:
-            raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
+            raise NotFound(N_("task %(task)s does not exist"), params={"task": task_id})
         return self._check_open(actor, task_id, row[0], row[1].started_by), row[1]
 
     def _check_open(self, actor: User, task_id: str, task: HumanTask | None, started_by: int | None = None) -> HumanTask:
         if task is None:
-            raise NotFound(f"task {task_id!r} does not exist", task_id=task_id)
+            raise NotFound(N_("task %(task)s does not exist"), params={"task": task_id})
         if not self._may_work(actor, task, started_by):
             self._case_visible(actor, task)  # a task of a case they take no part in: 404, not 403
             raise PermissionDenied(self._role_message(task), task_id=task_id)

@@ -38,3 +38,25 @@ def test_every_catalogue_entry_is_translated():
             catalog = read_po(f, locale=language)
         translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
         assert template_ids - translated == set(), language
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("lv", "lieta (procesa instance) no-such-case nepastāv"), ("en", "process instance no-such-case does not exist")],
+)
+def test_engine_errors_are_said_in_the_users_language(api, language, message):
+    response = api.client.get(
+        "/api/v1/process-instances/no-such-case", headers={**api.headers("admin"), "Accept-Language": language}
+    )
+    assert response.status_code == 404
+    assert response.json["message"] == message
+
+
+def test_field_errors_carry_no_message_ids_out_of_the_server(app):
+    from engine.errors import N_, InvalidInput, field_error
+
+    with app.test_request_context("/api/v1/x", headers={"Accept-Language": "en"}):
+        from webapp.api.errors import localised
+
+        err = InvalidInput("bad", [field_error("/when", N_("task %(task)s does not exist"), task="7")])
+        assert localised(err.errors) == [{"field": "/when", "message": "task 7 does not exist"}]

@@ -95,6 +95,27 @@ class LietaApi(Api):
         return error_body(str(message), None, status)
 
 
+def translated(template: str, params: dict | None) -> str:
+    """An engine message in the request's language (the English template when the catalogue has
+    no translation yet)."""
+    return _(template, **params) if params else _(template)
+
+
+def localised(errors):
+    """Field errors with their messages in the request's language; the id and parameters stay
+    inside the server."""
+    if not isinstance(errors, list):
+        return errors
+    shown = []
+    for item in errors:
+        if isinstance(item, dict) and "template" in item:
+            item = {k: v for k, v in item.items() if k not in ("template", "params")} | {
+                "message": translated(item["template"], item.get("params")),
+            }
+        shown.append(item)
+    return shown
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(EngineError)
     def engine_error(err: EngineError):
@@ -106,7 +127,9 @@ def init_app(app: Flask) -> None:
             errors = err.errors
         if status == 500:
             log.error("engine error on %s %s: %s", request.method, request.path, err)
-        response = error_body(err.message if status != 500 else str(err), errors, status)
+        if status == 500:
+            return error_body(str(HTTP_MESSAGES[500]), None, 500)
+        response = error_body(translated(err.template, err.params), localised(errors), status)
         if isinstance(err, TooManyAttempts):
             response.headers["Retry-After"] = str(err.retry_after)
         return response
