@@ -87,11 +87,14 @@ def problems(source: str) -> list[str]:
     return found
 
 
+LANGUAGE_VARIABLE = "lang"  # "lv" or "en": one template can say the same in both languages
+
+
 @lru_cache(maxsize=512)
 def fields_used(source: str) -> frozenset[str]:
     """The data fields a template reads: the person sees them alongside the form."""
     try:
-        return frozenset(meta.find_undeclared_variables(_environment().parse(source)))
+        return frozenset(meta.find_undeclared_variables(_environment().parse(source))) - {LANGUAGE_VARIABLE}
     except TemplateError:
         return frozenset()
 
@@ -101,7 +104,7 @@ def _template(source: str):
     return _environment().from_string(source)
 
 
-def render(source: str | None, data: dict) -> Rendered:
+def render(source: str | None, data: dict, language: str = "lv") -> Rendered:
     if not source:
         return Rendered(None)
     if problems(source):
@@ -118,7 +121,7 @@ def render(source: str | None, data: dict) -> Rendered:
     size = 0
     sys.settrace(tracer)
     try:
-        for chunk in _template(source).generate(**data):
+        for chunk in _template(source).generate(**{**data, LANGUAGE_VARIABLE: language}):
             size += len(chunk)
             if size > MAX_OUTPUT:
                 raise InstructionsTooCostly(f"the instructions are longer than {MAX_OUTPUT} characters once filled in")

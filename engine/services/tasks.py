@@ -41,16 +41,17 @@ class TaskService:
         self._case_visible(actor, task)
         return task
 
-    def detail(self, actor: User, task_id: str) -> tuple[HumanTask, dict, Rendered]:
+    def detail(self, actor: User, task_id: str, language: str = "lv") -> tuple[HumanTask, dict, Rendered]:
         """A task with the data it shows (its form's fields and those its instructions read, as
-        far as the reader may see them) and its instructions filled in with that data."""
+        far as the reader may see them) and its instructions filled in with that data, in the
+        reader's language (`lang` in the template)."""
         task = self.get(actor, task_id)
         instance, standing = self.engine.access.readable(actor, task.instance_id)
         definition = self.engine.specs.get(self.engine.session(), task.definition_id)
         shown = definition.task_fields(task.element_id, task.form_file)
         visible = self.engine.access.visible_fields(actor, instance, standing)
         data = AccessService.filter_data(instance.data, shown if visible is None else shown & visible)
-        return task, data, instructions.render(definition.instructions(task.element_id), data)
+        return task, data, instructions.render(definition.instructions(task.element_id), data, language)
 
     def _case_visible(self, actor: User, task: HumanTask) -> None:
         try:

@@ -101,3 +101,22 @@ def test_a_hostile_template_shows_an_error_never_a_500(api, template, error):
     else:
         assert response.json["instructions"] is None
         assert error in response.json["instructions_error"].lower()
+
+
+BILINGUAL = (
+    "{% if lang == 'en' %}The applicant {{ applicant }} claims {{ claimed_amount }} EUR."
+    "{% else %}Pieteicējs {{ applicant }} prasa {{ claimed_amount }} EUR.{% endif %}"
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("lv", "Pieteicējs Jānis Ozoliņš prasa 1200.00 EUR."), ("en", "The applicant Jānis Ozoliņš claims 1200.00 EUR.")],
+)
+def test_instructions_speak_the_readers_language(api, language, text):
+    assert deploy(api, BILINGUAL, process_id="bilingual").status_code == 201
+    instance_id = api.start("bilingual", data=CASE).json["id"]
+    [task] = api.ready_tasks(instance_id)
+    response = api.client.get(f"/api/v1/tasks/{task['id']}", headers={**api.headers("admin"), "Accept-Language": language})
+    assert response.json["instructions"] == text
+    assert set(response.json["data"]) == {"applicant", "claimed_amount"}  # `lang` is no case field

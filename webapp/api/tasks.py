@@ -1,4 +1,5 @@
 from flask.views import MethodView
+from flask_babel import get_locale
 from flask_smorest import Blueprint
 
 from webapp.api.presenters import reader, task_dict
@@ -28,7 +29,7 @@ class TaskView(MethodView):
     def get(self, task_id):
         """One task with its instructions filled in and the case data it shows."""
         engine, actor = get_engine(), current_user()
-        task, data, rendered = engine.tasks.detail(actor, task_id)
+        task, data, rendered = engine.tasks.detail(actor, task_id, str(get_locale()))
         engine.access.log_read(actor, task.instance_id, **reader())
         return {**task_dict(task), "data": data, "instructions": rendered.text, "instructions_error": rendered.error}
 
