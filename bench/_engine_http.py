@@ -119,8 +119,8 @@ def _gunicorn() -> str:
 
 
 @contextlib.contextmanager
-def gunicorn_server(database: BenchDatabase, workdir: Path) -> Iterator[str]:
-    """`make serve`'s server with one worker (4 threads), stopped on exit even after errors."""
+def gunicorn_server(database: BenchDatabase, workdir: Path, workers: int = 1) -> Iterator[str]:
+    """`make serve`'s server (`workers` × 4 threads), stopped on exit even after errors."""
     import requests
 
     port = _free_port()
@@ -136,7 +136,7 @@ def gunicorn_server(database: BenchDatabase, workdir: Path) -> Iterator[str]:
     log_path = workdir / f"gunicorn-{database.kind}.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen(
-            [_gunicorn(), "--workers", "1", "--threads", "4", "--bind", f"127.0.0.1:{port}", "webapp:create_app()"],
+            [_gunicorn(), "--workers", str(workers), "--threads", "4", "--bind", f"127.0.0.1:{port}", "webapp:create_app()"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"

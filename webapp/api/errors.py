@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify, request
+from flask import Flask, jsonify, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
@@ -84,10 +84,12 @@ class LietaApi(Api):
     def handle_http_exception(self, error: HTTPException):
         status = error.code or 500
         data = getattr(error, "data", None) or {}
-        denial = g.pop("lieta_deferred_denial", None)
-        if "messages" in data and denial is not None:
-            return error_body(denial.message, None, 403)  # see webapp.api.gate: 403 comes before 422
         if "messages" in data:
+            from webapp.api.gate import refusal_before_body
+
+            refusal = refusal_before_body()  # see webapp.api.gate: 404 and 403 come before 422
+            if refusal is not None:
+                return error_body(translated(refusal.template, refusal.params), None, 404 if isinstance(refusal, NotFound) else 403)
             errors = _webargs_errors(data["messages"])
             summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
             return error_body(_("the request body is invalid: %(summary)s", summary=summary), errors, status)

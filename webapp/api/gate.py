@@ -15,11 +15,11 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, g, request
+from flask import Flask, current_app, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
-from engine.errors import InvalidInput, PermissionDenied
+from engine.errors import EngineError, InvalidInput, NotFound, PermissionDenied
 from engine.models import User
 from webapp.api.errors import HTTP_MESSAGES, error_body
 from webapp.api.strict_json import RejectedJson, loads
@@ -85,7 +85,6 @@ def check_request():
         loads(raw, current_app.config["LIETA_SETTINGS"].api_max_json_kb * 1024)
     except RejectedJson as err:
         return _refuse(400, err.message)
-    _look_up_path_objects()
     return None
 
 
@@ -99,9 +98,12 @@ def register_lookup(app: Flask, parameter: str, lookup: Callable[[User, Any], ob
     app.extensions.setdefault("lieta_path_lookups", {})[parameter] = lookup
 
 
-def _look_up_path_objects() -> None:
+def refusal_before_body() -> EngineError | None:
+    """Asked only when the body was found invalid (the view never ran): the NotFound or
+    PermissionDenied that the path's object would have given, which the contract puts before
+    the 422. Valid requests pay nothing for it: the view's own checks come first there."""
     if not request.view_args:
-        return
+        return None
     actor = current_user()
     lookups = current_app.extensions.get("lieta_path_lookups", {})
     for name, value in request.view_args.items():
@@ -110,10 +112,9 @@ def _look_up_path_objects() -> None:
             continue
         try:
             lookup(actor, value)
-        except PermissionDenied as denial:
-            # The view words its own refusal better (which role is missing); this one is only
-            # answered if the body turns out invalid, so that 403 still comes before 422.
-            g.lieta_deferred_denial = denial
+        except (NotFound, PermissionDenied) as refusal:
+            return refusal
+    return None
 
 
 def _refuse(status: int, message: str):
