@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, exists, false, or_, select, true
@@ -69,21 +70,11 @@ class AccessService:
     def offered_to(self, actor: User):
         """An open task offered to the actor: named as a lane owner, or holding a lane role (in
         the unit the case names for the lane, if it names one)."""
-        by_role = and_(
-            HumanTask.candidates.is_(None),
-            _role_matches(actor.roles),
-            or_(HumanTask.unit.is_(None), HumanTask.unit == actor.unit_code) if actor.unit_code else HumanTask.unit.is_(None),
-        )
-        named = HumanTask.candidates.contains(f",{actor.username},", autoescape=True)
-        return and_(HumanTask.state == TaskState.READY, or_(by_role, named))
+        return offered_condition(actor.username, actor.unit_code, actor.roles)
 
     def participation(self, actor: User):
         """A task row that makes the actor a participant of its case."""
-        return or_(
-            HumanTask.completed_by == actor.id,
-            and_(HumanTask.state == TaskState.READY, HumanTask.assignee_id == actor.id),
-            self.offered_to(actor),
-        )
+        return _participation(actor.id, actor.username, actor.unit_code, actor.roles)
 
     def visible_instances(self, actor: User):
         """A condition on ProcessInstance: the cases the actor may read."""
@@ -186,6 +177,28 @@ class AccessService:
         if task.unit is not None and task.unit != actor.unit_code:
             return False
         return bool(task_roles(task.role) & actor.roles)
+
+
+# Built once per (user, unit, roles): every inbox and every read asks for them, and building an
+# expression tree cost more than running the query. Expressions are immutable, so sharing is safe.
+@lru_cache(maxsize=4096)
+def offered_condition(username: str, unit_code: str | None, roles: frozenset[str]):
+    by_role = and_(
+        HumanTask.candidates.is_(None),
+        _role_matches(roles),
+        or_(HumanTask.unit.is_(None), HumanTask.unit == unit_code) if unit_code else HumanTask.unit.is_(None),
+    )
+    named = HumanTask.candidates.contains(f",{username},", autoescape=True)
+    return and_(HumanTask.state == TaskState.READY, or_(by_role, named))
+
+
+@lru_cache(maxsize=4096)
+def _participation(user_id: int, username: str, unit_code: str | None, roles: frozenset[str]):
+    return or_(
+        HumanTask.completed_by == user_id,
+        and_(HumanTask.state == TaskState.READY, HumanTask.assignee_id == user_id),
+        offered_condition(username, unit_code, roles),
+    )
 
 
 def _role_matches(roles: frozenset[str]):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from SpiffWorkflow.util.task import TaskState as SpiffState
@@ -19,7 +20,7 @@ from engine.models import HumanTask, InstanceStatus, ProcessInstance, ServiceGra
 from engine.roles import task_roles
 from engine.serialization import plain_input, to_plain
 from engine.services import lanes, runner
-from engine.services.access import AccessService
+from engine.services.access import AccessService, offered_condition
 from engine.services.change import unit_of_work
 from engine.services.transaction import atomic
 
@@ -90,16 +91,7 @@ class TaskService:
         return list(self.engine.session().scalars(query))
 
     def _mine(self, actor: User):
-        if actor.is_service_account:
-            granted = select(ServiceGrant.process_id).where(ServiceGrant.user_id == actor.id)
-            return HumanTask.process_id.in_(granted)
-        started = select(ProcessInstance.id).where(ProcessInstance.started_by == actor.id)
-        return or_(
-            self.engine.access.offered_to(actor),
-            HumanTask.assignee_id == actor.id,
-            HumanTask.completed_by == actor.id,
-            HumanTask.role.is_(None) & HumanTask.candidates.is_(None) & HumanTask.instance_id.in_(started),
-        )
+        return _my_tasks(actor.id, actor.is_service_account, actor.username, actor.unit_code, actor.roles)
 
     # --- claiming ----------------------------------------------------------------------------
 
@@ -227,3 +219,18 @@ class TaskService:
         if state:
             query = query.where(HumanTask.state == state)
         return list(self.engine.session().scalars(query.order_by(HumanTask.created_at, HumanTask.id)))
+
+
+@lru_cache(maxsize=4096)
+def _my_tasks(user_id: int, service_account: bool, username: str, unit_code: str | None, roles: frozenset[str]):
+    """The inbox condition, built once per (user, unit, roles) like the access conditions."""
+    if service_account:
+        granted = select(ServiceGrant.process_id).where(ServiceGrant.user_id == user_id)
+        return HumanTask.process_id.in_(granted)
+    started = select(ProcessInstance.id).where(ProcessInstance.started_by == user_id)
+    return or_(
+        offered_condition(username, unit_code, roles),
+        HumanTask.assignee_id == user_id,
+        HumanTask.completed_by == user_id,
+        HumanTask.role.is_(None) & HumanTask.candidates.is_(None) & HumanTask.instance_id.in_(started),
+    )
