@@ -46,7 +46,7 @@ MAX_QUANTIFIER_NESTING = 4
 MAX_QUANTIFIERS = 100
 MAX_GROUP_NESTING = 32
 MAX_REPEAT_PRODUCT = 10_000
-FORM_REGEX_BUDGET_SECONDS = 0.1
+FORM_REGEX_BUDGET_SECONDS = 0.25
 
 # Characters used to decide whether two pieces of a pattern can match the same character: all of
 # Latin-1, Latin Extended-A/B (Latvian letters) and basic Cyrillic. Pieces that overlap only
@@ -294,7 +294,10 @@ def _matches(op, av, ch: str) -> bool:
 
 # --- matching under a budget -------------------------------------------------------------------
 
-_deadline: ContextVar[float | None] = ContextVar("form_regex_deadline", default=None)
+# What is left of one validation's budget, in seconds spent matching: only the time inside the
+# regex engine counts, so a busy server (threads waiting for the GIL, jsonschema's own work
+# between patterns) never refuses a valid value for want of time.
+_remaining: ContextVar[list[float] | None] = ContextVar("form_regex_remaining", default=None)
 
 
 class PatternNotChecked(Exception):
@@ -312,16 +315,16 @@ class PatternUnusable(PatternNotChecked):
 
 
 class budget:
-    """`with budget(seconds):` — every `search` inside shares one deadline."""
+    """`with budget(seconds):` — every `search` inside shares one budget of matching time."""
 
     def __init__(self, seconds: float = FORM_REGEX_BUDGET_SECONDS) -> None:
         self.seconds = seconds
 
     def __enter__(self) -> None:
-        self._token = _deadline.set(time.monotonic() + self.seconds)
+        self._token = _remaining.set([self.seconds])
 
     def __exit__(self, *exc: object) -> None:
-        _deadline.reset(self._token)
+        _remaining.reset(self._token)
 
 
 def search(pattern: str, text: str) -> bool:
@@ -331,11 +334,15 @@ def search(pattern: str, text: str) -> bool:
     reason = _usable(pattern)
     if reason:
         raise PatternUnusable(reason)
-    deadline = _deadline.get()
-    remaining = FORM_REGEX_BUDGET_SECONDS if deadline is None else deadline - time.monotonic()
+    shared = _remaining.get()
+    remaining = FORM_REGEX_BUDGET_SECONDS if shared is None else shared[0]
     if remaining <= 0:
         raise PatternTimeout()
+    started = time.perf_counter()
     try:
         return regex.search(pattern, text, timeout=remaining) is not None
     except TimeoutError as err:
         raise PatternTimeout() from err
+    finally:
+        if shared is not None:
+            shared[0] -= time.perf_counter() - started

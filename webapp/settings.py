@@ -59,7 +59,7 @@ class Settings:
     sandbox_max_result_kib: int = 1024
     dmn_cell_max_chars: int = 2000
     dmn_cell_max_placeholders: int = 16
-    form_pattern_budget_seconds: float = 0.1
+    form_pattern_budget_seconds: float = 0.25
     api_max_json_kb: int = 1024
     solver_max_seconds: float = 60.0
 

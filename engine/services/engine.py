@@ -36,7 +36,7 @@ class EngineSettings:
     budgets: ExecutionBudgets = DEFAULT_BUDGETS
     dmn_cell_max_chars: int = 2000
     dmn_cell_max_placeholders: int = 16
-    form_pattern_budget_seconds: float = 0.1
+    form_pattern_budget_seconds: float = 0.25
     max_data_bytes: int = 1024 * 1024
     """Largest start data (as JSON) taken: what an evaluator may send back (SandboxSettings.max_result_bytes)."""
 
