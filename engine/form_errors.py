@@ -7,7 +7,7 @@ A form may word its pattern itself: `x-pattern-message` (Latvian) and `x-pattern
 an error carries both texts under `texts` and the web layer shows the one for the request.
 
 `format` is enforced for `date` (YYYY-MM-DD and a real calendar day), `date-time` (RFC 3339 with
-an offset) and `email`, by `FORMAT_CHECKER`: no network, nothing beyond the standard library.
+an offset; the seconds may be left out, as an HTML date-time input sends none) and `email`, by `FORMAT_CHECKER`: no network, nothing beyond the standard library.
 Other formats are annotations only, as JSON Schema 2020-12 says by default.
 """
 
@@ -29,7 +29,7 @@ RULES_NOT_MET = N_("the value does not meet the form's rules")
 
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 _DATE_TIME = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})", re.ASCII)
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?([Zz]|[+-][0-9]{2}:[0-9]{2})", re.ASCII)
 _EMAIL = re.compile(r"[^@\s]+@[^@\s.]+(\.[^@\s.]+)+")
 
 
@@ -43,7 +43,8 @@ class FormatProblem(ValueError):
 
 DATE_FORM = N_("enter the date as YYYY-MM-DD")
 DATE_MISSING = N_("this date does not exist")
-DATE_TIME_FORM = N_("enter the date and time as YYYY-MM-DDThh:mm:ss with a time zone offset (e.g. +02:00)")
+DATE_TIME_FORM = N_("enter the date and time as YYYY-MM-DDThh:mm:ss with the time zone offset, e.g. "
+                    "2027-01-04T10:00:00+02:00")
 EMAIL_FORM = N_("enter a valid e-mail address")
 
 FORMAT_CHECKER = FormatChecker(formats=())
@@ -74,7 +75,7 @@ def _is_date_time(value: object) -> bool:
         raise FormatProblem(DATE_MISSING) from None
     try:
         # Python reads "Z" and the offset; a leap second (":60") is not a time it can hold.
-        datetime.datetime.fromisoformat(value.upper().replace(" ", "T").replace("Z", "+00:00"))
+        datetime.datetime.fromisoformat(value.upper().replace("Z", "+00:00"))
     except ValueError:
         raise FormatProblem(DATE_TIME_FORM) from None
     return True
