@@ -4,7 +4,8 @@ A form (JSON Schema or its UI schema) is written in Latvian, the base language, 
 English text beside each label: the key `x-<key>-en` is the English of `<key>` in the same object,
 e.g. `title` / `x-title-en`, `description` / `x-description-en`, `ui:help` / `x-ui:help-en`,
 `ui:placeholder` / `x-ui:placeholder-en`, `ui:description` / `x-ui:description-en`, a `oneOf`
-item's `title` / `x-title-en`, and `x-pattern-message` / `x-pattern-message-en`.
+item's `title` / `x-title-en`; an extension keyword's English is its name plus `-en`:
+`x-pattern-message` / `x-pattern-message-en`. (A field may therefore not be named `x-...-en`.)
 
 `localised(schema, "lv")` is the form as written; `localised(schema, "en")` has every English
 text in place of its base where one is given (the Latvian stays where none is). Both drop every
@@ -56,6 +57,8 @@ def _copy_node(node: Any, language: str, stack: list) -> Any:
         for key, value in node.items():
             match = _VARIANT.fullmatch(key) if isinstance(key, str) else None
             if match and match.group(2) == language and isinstance(value, str):
-                shown[match.group(1)] = value
+                # An extension keyword's own English is itself plus "-en" (`x-pattern-message-en`).
+                own = f"x-{match.group(1)}"
+                shown[own if own in node else match.group(1)] = value
     stack.append((node, shown))
     return shown
