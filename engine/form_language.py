@@ -24,6 +24,11 @@ _VARIANT = re.compile(r"x-(.+)-(en)")
 _DATA_KEYWORDS = frozenset({"const", "enum", "default", "examples"})
 
 
+def is_english_variant(key: str) -> bool:
+    """Whether a key holds the English of another (`x-title-en`, `x-ui:help-en`)."""
+    return _VARIANT.fullmatch(key) is not None
+
+
 def localised(schema: Any, language: str) -> Any:
     """A copy of the form in `language` (a two-letter code); the input is never changed."""
     stack: list[tuple[Any, Any]] = []

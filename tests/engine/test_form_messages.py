@@ -4,10 +4,12 @@ parameters the web layer translates), formats are enforced, and a form is shown 
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
 
 from engine.form_language import localised
+from engine.form_rules import form_problems
 from engine.forms import FormValidator
 
 FORM = {
@@ -152,12 +154,12 @@ BILINGUAL = {
                  "oneOf": [{"const": "victim", "title": "Cietušais", "x-title-en": "The victim"},
                            {"const": "x-title-en", "title": "Tikai latviski"}],
                  "default": {"x-title-en": "data stays"}},
-        "amount": {"type": "string", "pattern": "^[0-9]+$", "x-pattern-message": "tikai cipari",
-                   "x-pattern-message-en": "digits only", "x-money": True},
+        "digits": {"type": "string", "pattern": "^[0-9]+$", "x-pattern-message": "tikai cipari",
+                   "x-pattern-message-en": "digits only", "x-shown": True},
     },
 }
-UI = {"ui:order": ["role", "amount"],
-      "amount": {"ui:help": "Eiro", "x-ui:help-en": "Euros", "ui:placeholder": "100", "x-ui:placeholder-en": "100",
+UI = {"ui:order": ["role", "digits"],
+      "digits": {"ui:help": "Eiro", "x-ui:help-en": "Euros", "ui:placeholder": "100", "x-ui:placeholder-en": "100",
                  "ui:description": "Summa", "x-ui:description-en": "Amount"}}
 
 
@@ -165,9 +167,9 @@ def test_latvian_is_the_form_as_written_without_its_english():
     shown = localised(BILINGUAL, "lv")
     assert shown["title"] == "Reģistrēt pieteikumu" and shown["description"] == "Pieteikums"
     assert shown["properties"]["role"]["oneOf"][0] == {"const": "victim", "title": "Cietušais"}
-    assert shown["properties"]["amount"] == {"type": "string", "pattern": "^[0-9]+$",
-                                             "x-pattern-message": "tikai cipari", "x-money": True}
-    assert localised(UI, "lv")["amount"] == {"ui:help": "Eiro", "ui:placeholder": "100", "ui:description": "Summa"}
+    assert shown["properties"]["digits"] == {"type": "string", "pattern": "^[0-9]+$",
+                                             "x-pattern-message": "tikai cipari", "x-shown": True}
+    assert localised(UI, "lv")["digits"] == {"ui:help": "Eiro", "ui:placeholder": "100", "ui:description": "Summa"}
 
 
 def test_english_replaces_each_label_that_has_an_english_text_and_keeps_the_latvian_elsewhere():
@@ -178,8 +180,26 @@ def test_english_replaces_each_label_that_has_an_english_text_and_keeps_the_latv
     assert role["title"] == "The applicant is"
     assert role["oneOf"] == [{"const": "victim", "title": "The victim"}, {"const": "x-title-en", "title": "Tikai latviski"}]
     assert role["default"] == {"x-title-en": "data stays"}
-    assert shown["properties"]["amount"]["x-pattern-message"] == "digits only"
-    assert "x-pattern-message-en" not in shown["properties"]["amount"]
-    assert localised(UI, "en") == {"ui:order": ["role", "amount"],
-                                   "amount": {"ui:help": "Euros", "ui:placeholder": "100", "ui:description": "Amount"}}
+    assert shown["properties"]["digits"]["x-pattern-message"] == "digits only"
+    assert "x-pattern-message-en" not in shown["properties"]["digits"]
+    assert localised(UI, "en") == {"ui:order": ["role", "digits"],
+                                   "digits": {"ui:help": "Euros", "ui:placeholder": "100", "ui:description": "Amount"}}
     assert BILINGUAL == before
+
+
+@pytest.mark.parametrize(
+    ("schema", "pointer", "words"),
+    [
+        ({"title": "Virsraksts", "x-title-en": ["Title"]}, "/x-title-en", "must be a string"),
+        ({"properties": {"a": {"title": "A", "x-title-en": 5}}}, "/properties/a/x-title-en", "must be a string"),
+        ({"properties": {"x-note-en": {"type": "string"}}}, "/properties/x-note-en", "may not be named"),
+    ],
+)
+def test_a_form_whose_english_labels_cannot_be_shown_is_refused_at_deployment(schema, pointer, words):
+    problems = form_problems("f.json", json.dumps(schema), {})
+    assert [p for p, _ in problems] == [pointer]
+    assert words in problems[0][1]
+
+
+def test_a_bilingual_form_passes_deployment():
+    assert form_problems("f.json", json.dumps(BILINGUAL), {}) == []
