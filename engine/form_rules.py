@@ -7,6 +7,7 @@ the exact place:
   are refused, as are `$id` (it would change what relative references mean) and a `$schema`
   other than draft 2020-12;
 - every `pattern` and `patternProperties` key passes `engine.regex_safety`;
+- labels in English are text under `x-<key>-en`, and no field is named that way;
 - money is a string `^\\d+\\.\\d{2}$`, never a number: a property whose name ends with `amount`,
   `fee`, `sum` or `_eur`, or that says `"x-money": true`, must be declared so.
 """
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 
+from engine.form_language import is_english_variant
 from engine.forms import DATA_KEYWORDS, form_registry, references
 from engine.regex_safety import pattern_problems
 
@@ -36,6 +38,7 @@ def form_problems(name: str, text: str, forms: Mapping[str, str]) -> list[tuple[
     found = list(_reference_problems(name, schema, forms, registry))
     found.extend(_pattern_problems(schema))
     found.extend(_money_problems(name, schema, registry))
+    found.extend(_language_problems(schema))
     return list(dict.fromkeys(found))
 
 
@@ -84,6 +87,25 @@ def _pattern_problems(schema: dict) -> Iterator[tuple[str, str]]:
             if "unevaluatedProperties" in node:
                 yield (f"{pointer}/unevaluatedProperties",
                        "`unevaluatedProperties` cannot be combined with `patternProperties` in a form")
+
+
+_NAME_MAPS = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas", "dependentRequired")
+
+
+def _language_problems(schema: dict) -> Iterator[tuple[str, str]]:
+    """`x-<key>-en` is the English of a label (`engine.form_language`): it is text, and no field
+    may be named that way (it would vanish from the form a person is shown)."""
+    for pointer, node in _schemas(schema):
+        names = pointer.rsplit("/", 1)[-1] in _NAME_MAPS  # its keys are field names, not keywords
+        for key, value in node.items():
+            if not names and isinstance(key, str) and is_english_variant(key) and not isinstance(value, str):
+                yield f"{pointer}/{_escape(key)}", f"`{key}` is the English text of a label: it must be a string"
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for field in properties:
+                if is_english_variant(field):
+                    yield (f"{pointer}/properties/{_escape(field)}",
+                           f"a field may not be named {field!r}: `x-…-en` keys hold the English of a label")
 
 
 def is_money_name(field: str) -> bool:

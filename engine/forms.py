@@ -8,7 +8,8 @@ same deployment: the validator gets a `referencing.Registry` holding just those 
 `retrieve` refuses every other URI, so validation never opens a file or a socket (jsonschema's
 deprecated remote retrieval is never reached). Patterns are matched under a time budget (see
 `engine.regex_safety`), and non-finite numbers (`NaN`, `Infinity`, `1e400` read as infinity) never
-pass a form.
+pass a form. Field errors are sentences in the user's language (`engine.form_errors`), and the
+formats `date`, `date-time` and `email` are enforced.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
 from engine import regex_safety
+from engine.errors import N_, field_error
+from engine.form_errors import FORMAT_CHECKER, NOT_FINITE, NOT_IN_FORM, describe
 
 # Stands in for a stored form that cannot be read (e.g. nested beyond the JSON parser's depth).
 UNUSABLE_FORM: dict = {"title": "This form cannot be used", "not": {}}
@@ -140,7 +143,7 @@ def _timed_pattern(validator, pattern, instance, schema):
     try:
         matched = regex_safety.search(pattern, instance)
     except regex_safety.PatternNotChecked as err:
-        yield ValidationError(str(err))
+        yield ValidationError(str(err), cause=err)
         return
     if not matched:
         yield ValidationError(f"{_short(instance)!r} does not match {pattern!r}")
@@ -154,7 +157,7 @@ def _timed_pattern_properties(validator, pattern_properties, instance, schema):
             try:
                 matched = regex_safety.search(pattern, key)
             except regex_safety.PatternNotChecked as err:
-                yield ValidationError(f"the field name could not be checked: {err}", path=[key])
+                yield ValidationError(f"the field name could not be checked: {err}", path=[key], cause=err)
                 continue
             if matched:
                 yield from validator.descend(value, subschema, path=key, schema_path=pattern)
@@ -181,7 +184,8 @@ def _timed_additional_properties(validator, additional, instance, schema):
         return
     extras, timed_out = _extras(instance, schema)
     if timed_out:
-        yield ValidationError("the field names could not be checked against the form's patterns")
+        yield ValidationError("the field names could not be checked against the form's patterns",
+                              cause=regex_safety.PatternTimeout())
         return
     if validator.is_type(additional, "object"):
         for extra in extras:
@@ -212,28 +216,42 @@ class FormValidator:
         except RecursionError:
             closed = None  # refused at deployment; a stored one refuses every submission below
         self._validator = None if closed is None else _FormSchemaValidator(
-            closed, registry=registry or form_registry({}),
+            closed, registry=registry or form_registry({}), format_checker=FORMAT_CHECKER,
         )
 
     def errors(self, data: Any) -> list[dict]:
-        """Field-level errors, each `{"field": JSON Pointer, "message": str}`, in a stable order."""
+        """Field-level errors in a stable order, each `engine.errors.field_error`'s
+        `{"field": JSON Pointer, "message", "template", "params"}` (a form's own pattern message
+        carries `texts` by language instead of a template)."""
         if self._validator is None or self.schema is UNUSABLE_FORM:
-            return [{"field": "", "message": "the form is nested too deeply to be used: ask a process analyst"}]
+            return [field_error("", N_("the form is nested too deeply to be used: ask a process analyst"))]
         found = list(_non_finite(data))
         if found:
-            return sorted(found, key=lambda e: (e["field"], e["message"]))
+            return _in_order(found)
         try:
             with regex_safety.budget(self.pattern_budget_seconds):
                 for error in self._validator.iter_errors(data):
                     found.extend(_describe(error))
         except Unresolvable as err:
             ref = getattr(err, "ref", None) or "?"
-            return [{"field": "", "message": f"the form refers to {ref!r}, which is not part of its "
-                                             "deployment or does not exist there: the form cannot be used, "
-                                             "ask a process analyst"}]
+            return [field_error("", N_("the form refers to %(ref)r, which is not part of its deployment or does "
+                                       "not exist there: the form cannot be used, ask a process analyst"), ref=ref)]
         except RecursionError:
-            return [{"field": "", "message": "the data is nested too deeply"}]
-        return sorted(found, key=lambda e: (e["field"], e["message"]))
+            return [field_error("", N_("the data is nested too deeply"))]
+        return _in_order(found)
+
+
+def _in_order(found: list[dict]) -> list[dict]:
+    """One error per (field, message), sorted; a field whose format is wrong is not also told
+    that its pattern failed (a date's pattern says the same as its format, less clearly)."""
+    formats = {e["field"] for e in found if e.get("keyword") == "format"}
+    unique: dict[tuple[str, str], dict] = {}
+    for error in found:
+        keyword = error.pop("keyword", None)
+        if keyword == "pattern" and error["field"] in formats:
+            continue
+        unique.setdefault((error["field"], error["message"]), error)
+    return [unique[key] for key in sorted(unique)]
 
 
 def _non_finite(data: Any) -> Iterator[dict]:
@@ -241,7 +259,7 @@ def _non_finite(data: Any) -> Iterator[dict]:
     while stack:
         node, where = stack.pop()
         if isinstance(node, float) and not math.isfinite(node):
-            yield {"field": where, "message": "must be a finite number"}
+            yield field_error(where, NOT_FINITE)
         elif isinstance(node, dict):
             stack.extend((value, f"{where}/{_escape(str(key))}") for key, value in node.items())
         elif isinstance(node, list):
@@ -262,12 +280,14 @@ def _pointer(parts) -> str:
 
 def _describe(error: ValidationError) -> list[dict]:
     base = list(error.absolute_path)
-    if error.validator == "required" and isinstance(error.instance, dict):
-        missing = [name for name in error.validator_value if name not in error.instance]
-        return [{"field": _pointer(base + [name]), "message": "this field is required"} for name in missing]
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+    if isinstance(error.cause, regex_safety.PatternTimeout):
+        found = [field_error(_pointer(base), N_("the value could not be checked against the form's pattern in time"))]
+    elif isinstance(error.cause, regex_safety.PatternUnusable):
+        found = [field_error(_pointer(base), N_("the form's pattern cannot be used (%(reason)s): ask a process analyst"),
+                             reason=error.cause.reason)]
+    elif error.validator == "additionalProperties" and isinstance(error.instance, dict):
         extras, _ = _extras(error.instance, error.schema)
-        if extras:
-            return [{"field": _pointer(base + [name]), "message": "this field is not part of the form"}
-                    for name in extras]
-    return [{"field": _pointer(base), "message": error.message}]
+        found = [field_error(_pointer(base + [name]), NOT_IN_FORM) for name in extras]
+    else:
+        found = describe(error, _pointer)
+    return [error_item | {"keyword": error.validator} for error_item in found]

@@ -312,6 +312,7 @@ class PatternTimeout(PatternNotChecked):
 class PatternUnusable(PatternNotChecked):
     def __init__(self, reason: str) -> None:
         super().__init__(f"the form's pattern cannot be used ({reason}): ask a process analyst")
+        self.reason = reason
 
 
 class budget:

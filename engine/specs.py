@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from engine import instructions
 from engine.bundle import parse_stored
 from engine.errors import NotFound
+from engine.form_language import localised
 from engine.forms import UNUSABLE_FORM, FormValidator, form_registry
 from engine.models import ProcessDefinition
 from engine.regex_safety import FORM_REGEX_BUDGET_SECONDS
@@ -35,6 +36,7 @@ class LoadedDefinition:
     pattern_budget_seconds: float = FORM_REGEX_BUDGET_SECONDS
     _validators: dict[str, FormValidator] = field(default_factory=dict)
     _schemas: dict[str, dict] = field(default_factory=dict)
+    _shown: dict[tuple[str, str], dict] = field(default_factory=dict)
     _fields: dict[str, frozenset[str]] = field(default_factory=dict)
     _registry: Registry | None = None
     has_timers: bool = False
@@ -80,6 +82,16 @@ class LoadedDefinition:
                 schema = UNUSABLE_FORM
             self._schemas[name] = schema
         return schema
+
+    def shown_form(self, name: str | None, language: str) -> dict | None:
+        """The form as a person reading `language` sees it (`engine.form_language`), made once per
+        (form, language) and shared; callers only read it."""
+        if not name or name not in self.forms:
+            return None
+        key = (name, language)
+        if key not in self._shown:
+            self._shown[key] = localised(self.form_schema(name), language)
+        return self._shown[key]
 
     def form_fields(self, name: str | None) -> frozenset[str]:
         """The top-level data fields a form can write (its conditional branches included)."""

@@ -1,6 +1,7 @@
 """Language of user-facing text: Latvian by default for staff, English on request."""
 
 from flask import Flask, request
+from flask_babel import get_locale
 
 from webapp.extensions import babel
 
@@ -12,6 +13,13 @@ def select_locale() -> str:
     if chosen in SUPPORTED:
         return chosen
     return request.accept_languages.best_match(SUPPORTED) or "lv"
+
+
+def request_language() -> str:
+    """The two-letter code of the language this request is answered in (for the engine, which
+    knows nothing of Flask)."""
+    locale = get_locale()
+    return locale.language if locale is not None else "lv"
 
 
 def init_app(app: Flask) -> None:

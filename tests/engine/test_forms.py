@@ -22,6 +22,11 @@ REFUSAL = {
 }
 
 
+def said(errors: list[dict]) -> list[dict]:
+    """What the person is told (the English text); the message id and parameters stay inside."""
+    return [{"field": e["field"], "message": e["message"]} for e in errors]
+
+
 @pytest.mark.parametrize(
     ("data", "errors"),
     [
@@ -37,7 +42,7 @@ REFUSAL = {
     ids=["required-when-refused", "refused-with-reason", "granted", "unknown-field", "unknown-field-in-list-item"],
 )
 def test_conditional_requirements_and_closed_fields(data, errors):
-    assert FormValidator(REFUSAL).errors(data) == errors
+    assert said(FormValidator(REFUSAL).errors(data)) == errors
 
 
 def test_an_explicitly_open_object_stays_open():
@@ -156,7 +161,7 @@ def test_a_catastrophic_pattern_that_got_stored_is_stopped_by_the_time_budget(pa
 def test_a_pattern_checked_too_slowly_is_refused_not_accepted():
     validator = FormValidator({"properties": {"a": {"type": "string", "pattern": "(x+x+)+y"}}},
                               pattern_budget_seconds=0.02)
-    assert validator.errors({"a": "x" * 5_000}) == [
+    assert said(validator.errors({"a": "x" * 5_000})) == [
         {"field": "/a", "message": "the value could not be checked against the form's pattern in time"}
     ]
 
@@ -167,8 +172,8 @@ def test_a_pattern_checked_too_slowly_is_refused_not_accepted():
 @pytest.mark.parametrize("value", [float("nan"), float("inf"), float("-inf"), json.loads("1e400")])
 def test_non_finite_numbers_never_pass_a_form(value):
     validator = FormValidator({"properties": {"a": {"type": "number", "maximum": 10}, "b": {}}})
-    assert validator.errors({"a": value}) == [{"field": "/a", "message": "must be a finite number"}]
-    assert validator.errors({"b": [value]}) == [{"field": "/b/0", "message": "must be a finite number"}]
+    assert said(validator.errors({"a": value})) == [{"field": "/a", "message": "must be a finite number"}]
+    assert said(validator.errors({"b": [value]})) == [{"field": "/b/0", "message": "must be a finite number"}]
 
 
 MONEY = {"type": "string", "pattern": r"^\d+\.\d{2}$"}
@@ -241,7 +246,7 @@ def test_a_stored_form_nested_too_deeply_refuses_submissions_instead_of_crashing
     assert schema_problems(text) != []
     schema = json.loads(text)
     errors = FormValidator(schema, form_registry({"deep.json": text})).errors({"a": "x"})
-    assert errors == [{"field": "", "message": "the form is nested too deeply to be used: ask a process analyst"}]
+    assert said(errors) == [{"field": "", "message": "the form is nested too deeply to be used: ask a process analyst"}]
 
 
 def test_a_stored_form_beyond_the_json_parsers_depth_refuses_submissions():
@@ -250,6 +255,6 @@ def test_a_stored_form_beyond_the_json_parsers_depth_refuses_submissions():
     text = '{"properties": {"a": ' * 5000 + "{}" + "}}" * 5000
     no_tasks = SimpleNamespace(task_specs={})
     definition = LoadedDefinition(1, "p", 1, spec=no_tasks, subprocess_specs={}, forms={"deep.json": text})
-    assert definition.form_validator("deep.json").errors({}) == [
+    assert said(definition.form_validator("deep.json").errors({})) == [
         {"field": "", "message": "the form is nested too deeply to be used: ask a process analyst"}
     ]

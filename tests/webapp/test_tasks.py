@@ -42,13 +42,13 @@ def test_task_carries_its_form_schema(api, formed):
     ("data", "errors"),
     [
         ({}, [{"field": "/decision", "message": "this field is required"}]),
-        ({"decision": "maybe"}, [{"field": "/decision", "message": "'maybe' is not one of ['approve', 'reject']"}]),
-        ({"decision": "approve", "copies": -5}, [{"field": "/copies", "message": "-5 is less than the minimum of 0"}]),
+        ({"decision": "maybe"}, [{"field": "/decision", "message": "choose one of the allowed values"}]),
+        ({"decision": "approve", "copies": -5}, [{"field": "/copies", "message": "the value must be at least 0"}]),
         ({"decision": "approve", "smuggled": 1}, [{"field": "/smuggled", "message": "this field is not part of the form"}]),
         (
             {"decision": "approve", "party": {"code": "12"}},
             [
-                {"field": "/party/code", "message": "'12' does not match '^[0-9]{6}$'"},
+                {"field": "/party/code", "message": "the value does not have the expected form"},
                 {"field": "/party/name", "message": "this field is required"},
             ],
         ),

@@ -7,6 +7,7 @@ from engine.errors import InvalidInput
 from webapp.api.schemas import DefinitionSchema, DeploymentSchema
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine
+from webapp.i18n import request_language
 
 blp = Blueprint("deployments", __name__, url_prefix="/api/v1", description="Deploying BPMN, DMN and forms")
 
@@ -58,12 +59,14 @@ class DefinitionsView(MethodView):
         """Every deployed version of every process, with its start form and whether the caller may start it."""
         user, engine = current_user(), get_engine()
         listed = []
+        language = request_language()
         for row in engine.deployments.definitions():
             definition = engine.specs.get(engine.session(), row.id)
             form_file, ui_file = definition.start_form_files()
             listed.append({
                 "process_id": row.process_id, "version": row.version, "name": row.name, "deployed_at": row.deployed_at,
-                "start_form_schema": definition.form_schema(form_file), "start_ui_schema": definition.form_schema(ui_file),
+                "start_form_schema": definition.shown_form(form_file, language),
+                "start_ui_schema": definition.shown_form(ui_file, language),
                 "may_start": engine.instances.may_start(user, definition),
             })
         return listed

@@ -24,6 +24,7 @@ from engine.errors import (
 )
 from webapp.api.schemas import ErrorSchema
 from webapp.auth import TooManyAttempts, Unauthorized
+from webapp.i18n import request_language
 
 log = logging.getLogger(__name__)
 
@@ -105,12 +106,16 @@ def translated(template: str, params: dict | None) -> str:
 
 def localised(errors):
     """Field errors with their messages in the request's language; the id and parameters stay
-    inside the server."""
+    inside the server. An error worded by a deployed form itself carries its `texts` by language
+    (a form's `x-pattern-message` and `x-pattern-message-en`)."""
     if not isinstance(errors, list):
         return errors
     shown = []
     for item in errors:
-        if isinstance(item, dict) and "template" in item:
+        if isinstance(item, dict) and isinstance(item.get("texts"), dict):
+            text = item["texts"].get(request_language()) or item.get("message")
+            item = {k: v for k, v in item.items() if k != "texts"} | {"message": text}
+        elif isinstance(item, dict) and "template" in item:
             item = {k: v for k, v in item.items() if k not in ("template", "params")} | {
                 "message": translated(item["template"], item.get("params")),
             }

@@ -7,6 +7,7 @@ from flask import request
 from engine.models import HumanTask, TaskState
 from engine.services.instances import CaseView
 from webapp.engine_ext import get_engine
+from webapp.i18n import request_language
 
 
 def reader() -> dict:
@@ -18,6 +19,7 @@ def reader() -> dict:
 def task_dict(task: HumanTask) -> dict:
     engine = get_engine()
     definition = engine.specs.get(engine.session(), task.definition_id)
+    language = request_language()
     return {
         "id": task.id,
         "process_instance_id": task.instance_id,
@@ -34,8 +36,8 @@ def task_dict(task: HumanTask) -> dict:
         "created_at": task.created_at,
         "due_at": task.due_at,
         "completed_at": task.completed_at,
-        "form_schema": definition.form_schema(task.form_file),
-        "ui_schema": definition.form_schema(task.ui_form_file),
+        "form_schema": definition.shown_form(task.form_file, language),
+        "ui_schema": definition.shown_form(task.ui_form_file, language),
     }
 
 

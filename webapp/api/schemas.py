@@ -51,8 +51,9 @@ class DefinitionSchema(Schema):
     version = fields.Integer()
     name = fields.String()
     deployed_at = fields.DateTime(format="iso")
-    start_form_schema = fields.Dict(allow_none=True, metadata={"description": "the JSON Schema start data must match"})
-    start_ui_schema = fields.Dict(allow_none=True)
+    start_form_schema = fields.Dict(allow_none=True, metadata={
+        "description": "the JSON Schema start data must match, its labels in the request's language"})
+    start_ui_schema = fields.Dict(allow_none=True, metadata={"description": "its UI schema, in the request's language"})
     may_start = fields.Boolean(metadata={"description": "whether the caller may start this process"})
 
 
@@ -90,8 +91,9 @@ class TaskSchema(Schema):
     created_at = fields.DateTime(format="iso")
     due_at = fields.DateTime(format="iso", allow_none=True)
     completed_at = fields.DateTime(format="iso", allow_none=True)
-    form_schema = fields.Dict(allow_none=True)
-    ui_schema = fields.Dict(allow_none=True)
+    form_schema = fields.Dict(allow_none=True, metadata={
+        "description": "the JSON Schema the task's data must match, its labels in the request's language"})
+    ui_schema = fields.Dict(allow_none=True, metadata={"description": "its UI schema, in the request's language"})
 
 
 class IncidentSchema(Schema):
