@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from engine import audit
 from engine.bundle import parse_bundle
-from engine.errors import DeploymentInvalid, PermissionDenied
+from engine.errors import N_, DeploymentInvalid, PermissionDenied
 from engine.lint import DeploymentLimits, lint
 from engine.messages import message_start_names
 from engine.models import Deployment, ProcessDefinition, User
@@ -46,7 +46,7 @@ class DeploymentService:
     def deploy(self, actor: User, files: list[tuple[str, bytes]]) -> DeploymentResult:
         """Validate everything first; store nothing unless the whole bundle is clean."""
         if not (actor.holds(ADMIN) or actor.holds(PROCESS_ANALYST)):
-            raise PermissionDenied("deploying processes needs the process_analyst or admin role")
+            raise PermissionDenied(N_("deploying processes needs the process_analyst or admin role"))
         if not files:
             raise DeploymentInvalid("no files were uploaded", [Problem(None, None, None, "upload at least one .bpmn file")])
         bundle = parse_bundle(files)

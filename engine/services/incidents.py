@@ -7,7 +7,7 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
 from engine import audit
-from engine.errors import Conflict, NotFound, PermissionDenied
+from engine.errors import N_, Conflict, NotFound, PermissionDenied
 from engine.models import Incident, IncidentStatus, ProcessInstance, User
 from engine.services.change import Unit, unit_of_work
 from engine.services.isolation import isolated
@@ -35,12 +35,12 @@ class IncidentService:
 
     def _open(self, actor: User | None, incident_id: str) -> Incident:
         if actor is not None and not actor.is_admin:
-            raise PermissionDenied("only an admin may retry or skip an incident")
+            raise PermissionDenied(N_("only an admin may retry or skip an incident"))
         incident = self.engine.session().get(Incident, incident_id, populate_existing=True)
         if incident is None:
-            raise NotFound(f"incident {incident_id!r} does not exist")
+            raise NotFound(N_("incident %(incident)r does not exist"), params={"incident": incident_id})
         if incident.status != IncidentStatus.OPEN:
-            raise Conflict(f"the incident is already resolved ({incident.resolution})")
+            raise Conflict(N_("the incident is already resolved (%(resolution)s)"), params={"resolution": str(incident.resolution)})
         return incident
 
     def retry(self, actor: User | None, incident_id: str) -> Incident:
@@ -119,7 +119,7 @@ class IncidentService:
         change = unit.change(instance)
         task = find_task(change.workflow, incident.task_id) if incident.task_id else None
         if task is None or task.state != SpiffState.ERROR:
-            raise Conflict("the failed task is no longer waiting for a retry or skip", instance_id=instance.id)
+            raise Conflict(N_("the failed task is no longer waiting for a retry or skip"), instance_id=instance.id)
         return change, task
 
     @staticmethod

@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 
 from engine import audit, messages
-from engine.errors import Conflict, EngineError, InvalidInput, PermissionDenied
+from engine.errors import N_, Conflict, EngineError, InvalidInput, PermissionDenied, field_error
 from engine.message_catalogue import EXTERNAL, envelope, payload_errors
 from engine.models import (
     InstanceStatus,
@@ -78,25 +78,27 @@ class MessageService:
 
     def post(self, actor: User, name: str, correlation: dict, payload: Any, message_id: str) -> PostResult:
         if not (actor.is_admin or actor.is_service_account):
-            raise PermissionDenied("posting messages needs the admin role or a service account")
+            raise PermissionDenied(N_("posting messages needs the admin role or a service account"))
         if not isinstance(correlation, dict):
-            raise InvalidInput("`correlation` must be an object of correlation property ids and values")
+            raise InvalidInput(N_("`correlation` must be an object of correlation property ids and values"))
         try:
             correlation, payload = to_plain(correlation), to_plain(payload)
         except EngineError as err:
-            raise InvalidInput(str(err)) from err
+            raise InvalidInput(err.template, params=err.params) from err
         entry = self.engine.catalogue.entry(name)
         if entry is None:
-            raise InvalidInput(f"message {name!r} is not in the message catalogue",
-                               [{"field": "/name", "message": "not in the message catalogue"}])
+            raise InvalidInput(N_("message %(name)r is not in the message catalogue"),
+                               [field_error("/name", N_("not in the message catalogue"))], params={"name": name})
         if EXTERNAL not in entry.senders:
-            raise PermissionDenied(f"message {name!r} may not be posted from outside: the message catalogue "
-                                   f"does not list {EXTERNAL} among its senders")
+            raise PermissionDenied(N_("message %(name)r may not be posted from outside: the message catalogue "
+                                      "does not list %(external)s among its senders"),
+                                   params={"name": name, "external": EXTERNAL})
         problems = payload_errors(entry.payload_schema, payload)
         if problems:
             raise InvalidInput(
-                f"the payload does not match the schema of message {name!r} (version {entry.version})",
+                N_("the payload does not match the schema of message %(name)r (version %(version)s)"),
                 [{**p, "field": "/payload" + p["field"]} for p in problems],
+                params={"name": name, "version": entry.version},
             )
         digest = messages.body_digest(name, correlation, payload)
         previous = self._existing(message_id, digest)
@@ -132,7 +134,7 @@ class MessageService:
         if row is None:
             return None
         if row.body_sha256 != digest:
-            raise Conflict(f"message_id {message_id!r} was already used for a different message")
+            raise Conflict(N_("message_id %(id)r was already used for a different message"), params={"id": message_id})
         return PostResult("duplicate", list(row.delivered_to))
 
     # --- routing ---------------------------------------------------------------------------

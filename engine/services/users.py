@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from engine import audit
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import N_, Conflict, InvalidInput, NotFound, field_error
 from engine.models import ApiToken, User, UserRole
 from engine.services.transaction import atomic
 
@@ -45,13 +45,13 @@ class UserService:
         session = self.engine.session()
         username = username.strip()
         if not username:
-            raise InvalidInput("a username is required", [{"field": "/username", "message": "required"}])
+            raise InvalidInput(N_("a username is required"), [field_error("/username", N_("required"))])
         roles = self.engine.directory.check_roles(roles)
         institution, unit = self.engine.directory.check_placement(institution, unit)
         if not service_account and not password:
-            raise InvalidInput("a person's account needs a password")
+            raise InvalidInput(N_("a person's account needs a password"))
         if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict(f"user {username!r} already exists")
+            raise Conflict(N_("user %(user)r already exists"), params={"user": username})
         now = self.engine.clock.now()
         user = User(
             username=username, full_name=full_name, institution_code=institution or None, unit_code=unit or None,
@@ -135,7 +135,7 @@ class UserService:
     def by_username(self, username: str) -> User:
         user = self.engine.session().scalar(select(User).where(User.username == username))
         if user is None:
-            raise NotFound(f"user {username!r} does not exist")
+            raise NotFound(N_("user %(user)r does not exist"), params={"user": username})
         return user
 
     def authenticate(self, username: str, password: str) -> User | None:

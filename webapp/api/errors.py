@@ -21,6 +21,7 @@ from engine.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    Phrase,
 )
 from webapp.api.schemas import ErrorSchema
 from webapp.auth import TooManyAttempts, Unauthorized
@@ -98,7 +99,12 @@ class LietaApi(Api):
 def translated(template: str, params: dict | None) -> str:
     """An engine message in the request's language (the English template when the catalogue has
     no translation yet)."""
-    return _(template, **params) if params else _(template)
+    if not params:
+        return _(template)
+    return _(template, **{
+        name: translated(value.template, value.params) if isinstance(value, Phrase) else value
+        for name, value in params.items()
+    })
 
 
 def localised(errors):
