@@ -68,7 +68,7 @@ class DeploymentService:
         now = self.engine.clock.now()
         # A concurrent deployment of the same process id collides on (process_id, version): the
         # unique constraint makes one of them fail (409) rather than both claim the same number.
-        with atomic(session, "the deployment could not be stored"):
+        with atomic(session, N_("the deployment could not be stored")):
             deployment = Deployment(
                 id=str(uuid.uuid4()), created_at=now, created_by=actor.id,
                 file_names=", ".join(name for name, _ in files),

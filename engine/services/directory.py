@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from engine import audit
-from engine.errors import N_, Conflict, InvalidInput, field_error
+from engine.errors import N_, Conflict, InvalidInput, Phrase, field_error
 from engine.models import Institution, Role, Unit
 from engine.services.transaction import atomic
 
@@ -92,7 +92,7 @@ class DirectoryService:
             raise Conflict(N_("role %(code)r already exists"), params={"code": code})
         role = Role(code=code, name_lv=name_lv.strip(), name_en=name_en.strip(), institution_code=institution, active=True)
         session.add(role)
-        with atomic(session, f"role {code!r} could not be created"):
+        with atomic(session, Phrase(N_("role %(code)r could not be created"), code=code)):
             audit.record(session, self.engine.clock.now(), actor, "role_created",
                          data={"code": code, "name_lv": role.name_lv, "name_en": role.name_en, "institution": institution})
         return role

@@ -49,7 +49,7 @@ class IncidentService:
         session = self.engine.session()
         incident = self._open(actor, incident_id)
         now = self.engine.clock.now()
-        with unit_of_work(self.engine, "the incident could not be retried", instance_id=incident.instance_id) as unit:
+        with unit_of_work(self.engine, N_("the incident could not be retried"), instance_id=incident.instance_id) as unit:
             change, task = self._failed_task(unit, incident)
             instance = change.instance
             self._resolve(incident, "retried", who, now)
@@ -69,7 +69,7 @@ class IncidentService:
         session = self.engine.session()
         incident = self._open(actor, incident_id)
         now = self.engine.clock.now()
-        with unit_of_work(self.engine, "the incident could not be skipped", instance_id=incident.instance_id) as unit:
+        with unit_of_work(self.engine, N_("the incident could not be skipped"), instance_id=incident.instance_id) as unit:
             if incident.task_id is None:
                 # No task failed (a refused message, a budget): nothing to complete; the case goes on.
                 instance = self.engine.session().get(ProcessInstance, incident.instance_id, populate_existing=True)
@@ -108,7 +108,7 @@ class IncidentService:
     def _stop_retrying(self, incident_id: str) -> None:
         """A retry that could not even run waits for an admin instead of failing every round."""
         session = self.engine.session()
-        with atomic(session, "the incident could not be updated"):
+        with atomic(session, N_("the incident could not be updated")):
             incident = session.get(Incident, incident_id, populate_existing=True)
             if incident is not None and incident.status == IncidentStatus.OPEN:
                 incident.next_retry_at = None

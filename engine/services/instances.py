@@ -96,7 +96,7 @@ class InstanceService:
         for task in workflow.get_tasks():
             task.data.update(plain_data)
         instance = self.new_row(definition, actor, plain_data, business_key)
-        with unit_of_work(self.engine, "the instance could not be started", instance_id=instance.id) as unit:
+        with unit_of_work(self.engine, N_("the instance could not be started"), instance_id=instance.id) as unit:
             change = unit.change(instance, workflow)
             change.save(advance(workflow))
             audit.record(
@@ -225,7 +225,7 @@ class InstanceService:
             raise Conflict(N_("the instance is already %(status)s"), params={"status": str(instance.status)}, instance_id=instance_id)
         now = self.engine.clock.now()
         try:
-            with unit_of_work(self.engine, "the instance could not be terminated", instance_id=instance_id) as unit:
+            with unit_of_work(self.engine, N_("the instance could not be terminated"), instance_id=instance_id) as unit:
                 self._resolve_incidents(actor, instance_id, now)
                 change = unit.change(instance)
                 change.workflow.cancel()
@@ -250,7 +250,7 @@ class InstanceService:
         """Terminate by rows alone: the instance, its open inbox rows, timers and message waits."""
         session = self.engine.session()
         now = self.engine.clock.now()
-        with atomic(session, "the instance could not be terminated", instance_id=instance_id):
+        with atomic(session, N_("the instance could not be terminated"), instance_id=instance_id):
             instance = session.get(ProcessInstance, instance_id, populate_existing=True)
             if instance is None or instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
                 raise Conflict(N_("the instance was ended at the same time by someone else"), instance_id=instance_id)

@@ -63,7 +63,7 @@ class CatalogueService:
         session = self.engine.session()
         now = self.engine.clock.now()
         results = []
-        with atomic(session, "the message catalogue could not be changed"):
+        with atomic(session, N_("the message catalogue could not be changed")):
             for name, entry in parsed.items():
                 row = session.get(MessageCatalogueEntry, name, populate_existing=True)
                 values = {"senders": entry.senders, "receivers": entry.receivers, "payload_schema": entry.payload_schema}

@@ -112,7 +112,7 @@ class MessageService:
                               "actor": actor.username}, entry.receivers, correlation.get("business_key"), now),
         )
         try:
-            with self._chain(), unit_of_work(self.engine, "the message could not be delivered") as unit:
+            with self._chain(), unit_of_work(self.engine, N_("the message could not be delivered")) as unit:
                 self.engine.session().add(row)
                 self._route(unit, row, actor.username, start_instances=True)
         except Conflict:
@@ -299,7 +299,7 @@ class MessageService:
     def _refuse_stored(self, message_row_id: int) -> None:
         depth = self.engine.settings.max_message_follow_up_depth
         try:
-            with unit_of_work(self.engine, "the message could not be refused", follow_up=False):
+            with unit_of_work(self.engine, N_("the message could not be refused"), follow_up=False):
                 row = self.engine.session().get(Message, message_row_id, populate_existing=True)
                 if row is not None and row.status == MessageStatus.PENDING:
                     self._refuse(row, f"one change caused messages more than {depth} hops deep; the rest were refused", "system")
@@ -330,7 +330,7 @@ class MessageService:
     def _route_stored_once(self, message_row_id: int, start_instances: bool, from_status: str) -> bool:
         session = self.engine.session()
         try:
-            with unit_of_work(self.engine, "the message could not be routed") as unit:
+            with unit_of_work(self.engine, N_("the message could not be routed")) as unit:
                 row = session.get(Message, message_row_id, populate_existing=True)
                 if row is None or row.status != from_status:
                     return False
@@ -367,7 +367,7 @@ class MessageService:
         """Buffered messages past their time to live are reported as unmatched."""
         session = self.engine.session()
         now = self.engine.clock.now()
-        with unit_of_work(self.engine, "messages could not be expired", follow_up=False):
+        with unit_of_work(self.engine, N_("messages could not be expired"), follow_up=False):
             rows = list(session.scalars(
                 select(Message).where(Message.status == MessageStatus.BUFFERED, Message.expires_at <= now)
             ))

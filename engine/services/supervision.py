@@ -49,7 +49,7 @@ class SupervisionService:
         if before == wanted:
             return wanted
         now = self.engine.clock.now()
-        with atomic(session, "the supervising roles could not be changed"):
+        with atomic(session, N_("the supervising roles could not be changed")):
             session.execute(delete(ProcessSupervisor).where(ProcessSupervisor.process_id == process_id))
             session.add_all(
                 ProcessSupervisor(process_id=process_id, role=role, created_at=now, created_by=actor.username) for role in wanted
@@ -89,7 +89,7 @@ class SupervisionService:
         if before == wanted:
             return wanted
         now = self.engine.clock.now()
-        with atomic(session, "the grants could not be changed"):
+        with atomic(session, N_("the grants could not be changed")):
             session.execute(delete(ServiceGrant).where(ServiceGrant.user_id == account.id))
             session.add_all(
                 ServiceGrant(user_id=account.id, process_id=p, created_at=now, created_by=actor.username) for p in wanted

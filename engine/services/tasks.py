@@ -7,15 +7,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import lazyload
 
 from engine import audit, instructions
-from engine.errors import (
-    N_,
-    Conflict,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-    Phrase,
-    field_error,
-)
+from engine.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied, Phrase, field_error
 from engine.instructions import Rendered
 from engine.models import HumanTask, InstanceStatus, ProcessInstance, ServiceGrant, TaskState, User
 from engine.roles import task_roles
@@ -111,7 +103,7 @@ class TaskService:
             return task
         if task.assignee_id is not None:
             raise Conflict(N_("the task is already claimed by someone else"), task_id=task_id)
-        with atomic(session, "the task could not be claimed", task_id=task_id):
+        with atomic(session, N_("the task could not be claimed"), task_id=task_id):
             task.assignee = actor
             audit.record(session, self.engine.clock.now(), actor.username, "task_claimed", instance_id=task.instance_id, task_id=task_id)
         return task
@@ -123,7 +115,7 @@ class TaskService:
             return task
         if task.assignee_id != actor.id and not actor.is_admin:
             raise PermissionDenied(N_("only the assignee or an admin may release a claimed task"), task_id=task_id)
-        with atomic(session, "the task could not be released", task_id=task_id):
+        with atomic(session, N_("the task could not be released"), task_id=task_id):
             task.assignee = None
             audit.record(session, self.engine.clock.now(), actor.username, "task_unclaimed", instance_id=task.instance_id, task_id=task_id)
         return task
@@ -137,7 +129,7 @@ class TaskService:
         if not self._may_work(assignee, task):
             raise InvalidInput(N_("%(user)r may not work on this task: %(reason)s"),
                                params={"user": username, "reason": self._role_message(task)}, task_id=task_id)
-        with atomic(session, "the task could not be assigned", task_id=task_id):
+        with atomic(session, N_("the task could not be assigned"), task_id=task_id):
             task.assignee = assignee
             audit.record(
                 session, self.engine.clock.now(), actor.username, "task_assigned",
@@ -214,7 +206,7 @@ class TaskService:
             if errors:
                 raise InvalidInput(N_("the submitted data does not match the task's form"), errors, task_id=task_id)
 
-        with unit_of_work(self.engine, "the task could not be completed", instance_id=instance.id, task_id=task_id) as unit:
+        with unit_of_work(self.engine, N_("the task could not be completed"), instance_id=instance.id, task_id=task_id) as unit:
             change = unit.change(instance)
             spiff_task = runner.find_task(change.workflow, task_id)
             if spiff_task is None or spiff_task.state != SpiffState.READY or not spiff_task.task_spec.manual:

@@ -145,3 +145,25 @@ def test_engine_and_resource_errors_in_both_languages(api, claimed_case, case, l
         assert response.json["message"].startswith(expected[:-1])
     else:
         assert response.json["message"] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("lv", "lomu 'clerk' nevarēja izveidot: tas ir pretrunā ar tajā pašā laikā veiktu izmaiņu"),
+        ("en", "role 'clerk' could not be created: it collides with a change made at the same time"),
+    ],
+)
+def test_a_concurrent_change_is_said_in_the_users_language_with_what_failed(app, language, message):
+    from engine.errors import N_, Conflict, Phrase
+    from engine.models import Role
+    from engine.services.transaction import atomic
+    from webapp.api.errors import translated
+
+    with app.app_context():
+        session = app.extensions["lieta_engine"].session()
+        with pytest.raises(Conflict) as caught:
+            with atomic(session, Phrase(N_("role %(code)r could not be created"), code="clerk")):
+                session.add(Role(code="clerk", name_lv="Lietvedis", name_en="Clerk", active=True))
+    with app.test_request_context("/api/v1/x", headers={"Accept-Language": language}):
+        assert translated(caught.value.template, caught.value.params) == message

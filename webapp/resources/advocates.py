@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from engine.errors import N_, Conflict, PermissionDenied
+from engine.errors import N_, Conflict, PermissionDenied, Phrase
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
@@ -111,7 +111,7 @@ def create_advocate(actor: User, fields: dict) -> dict:
         office_x_km=float(location[0]), office_y_km=float(location[1]), active=fields.get("active", True),
         created_at=moment, updated_at=moment,
     )
-    with atomic(session, f"advocate {fields['code']!r} could not be added"):
+    with atomic(session, Phrase(N_("advocate %(code)r could not be added"), code=fields["code"])):
         session.add(advocate)
         session.flush()
         record(actor.username, "advocate_created", advocate_id=advocate.id, **_audit_fields(fields))
@@ -123,7 +123,7 @@ def update_advocate(actor: User, advocate_id: int, fields: dict) -> dict:
     session = db.session
     advocate = get_or_404(Advocate, advocate_id, "advocate")
     fields = _normalised(fields)
-    with atomic(session, f"advocate {advocate_id} could not be changed"):
+    with atomic(session, Phrase(N_("advocate %(id)s could not be changed"), id=advocate_id)):
         for name in PROFILE_FIELDS:
             if name in fields:
                 setattr(advocate, name, fields[name])

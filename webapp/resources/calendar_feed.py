@@ -38,7 +38,7 @@ def issue(actor: User) -> str:
     session = db.session
     token = secrets.token_urlsafe(32)
     moment = now()
-    with atomic(session, "the calendar link could not be created"):
+    with atomic(session, N_("the calendar link could not be created")):
         revoked = _active(session, actor.id)
         for row in revoked:
             row.revoked_at = moment
@@ -50,7 +50,7 @@ def issue(actor: User) -> str:
 def revoke(actor: User) -> int:
     session = db.session
     moment = now()
-    with atomic(session, "the calendar link could not be revoked"):
+    with atomic(session, N_("the calendar link could not be revoked")):
         rows = _active(session, actor.id)
         if not rows:
             raise NotFound(N_("you have no calendar link to revoke"))

@@ -77,7 +77,7 @@ def add_leave(actor: str, owner, leave_model, kind: str, start: dt.date, end: dt
     check_leave(start, end)
     session = db.session
     leave = leave_model(**{kind: owner}, start_date=start, end_date=end, reason=reason)
-    with atomic(session, "the leave could not be recorded"):
+    with atomic(session, N_("the leave could not be recorded")):
         session.add(leave)
         session.flush()
         record(actor, f"{kind}_leave_added", **{f"{kind}_id": owner.id}, leave_id=leave.id,
@@ -91,7 +91,7 @@ def delete_leave(actor: str, leave_model, kind: str, owner_id: int, leave_id: in
     if leave is None or getattr(leave, f"{kind}_id") != owner_id:
         raise NotFound(N_("%(kind)s %(owner)s has no leave entry %(leave)s"),
                        params={"kind": Phrase(kind), "owner": owner_id, "leave": leave_id})
-    with atomic(session, "the leave could not be removed"):
+    with atomic(session, N_("the leave could not be removed")):
         session.delete(leave)
         record(actor, f"{kind}_leave_removed", **{f"{kind}_id": owner_id}, leave_id=leave_id,
                start_date=leave.start_date, end_date=leave.end_date)

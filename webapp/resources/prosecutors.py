@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from engine.errors import N_, Conflict
+from engine.errors import N_, Conflict, Phrase
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
@@ -67,7 +67,7 @@ def create_prosecutor(actor: User, fields: dict) -> dict:
         code=fields["code"], full_name=fields["full_name"], user_id=user_id_for(fields.get("user"), "prosecutor"),
         regions=fields["regions"], active=fields.get("active", True), created_at=moment, updated_at=moment,
     )
-    with atomic(session, f"prosecutor {fields['code']!r} could not be added"):
+    with atomic(session, Phrase(N_("prosecutor %(code)r could not be added"), code=fields["code"])):
         session.add(prosecutor)
         session.flush()
         record(actor.username, "prosecutor_created", prosecutor_id=prosecutor.id, **fields)
@@ -79,7 +79,7 @@ def update_prosecutor(actor: User, prosecutor_id: int, fields: dict) -> dict:
     session = db.session
     prosecutor = get_or_404(Prosecutor, prosecutor_id, "prosecutor")
     fields = _normalised(fields)
-    with atomic(session, f"prosecutor {prosecutor_id} could not be changed"):
+    with atomic(session, Phrase(N_("prosecutor %(id)s could not be changed"), id=prosecutor_id)):
         for name in ("full_name", "regions", "active"):
             if name in fields:
                 setattr(prosecutor, name, fields[name])

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from engine.errors import N_, Conflict, InvalidInput, NotFound, field_error
+from engine.errors import N_, Conflict, InvalidInput, NotFound, Phrase, field_error
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
@@ -104,7 +104,7 @@ def solve_month(actor: str, month: str, *, regions: list[str] | None = None, tim
     moment = now()
     by_code = {p.code: p.id for p in session.scalars(select(Prosecutor))}
     hours = {s["id"]: (s["start"], s["hours"]) for s in problem["shifts"]}
-    with atomic(session, f"the roster for {month} could not be stored"):
+    with atomic(session, Phrase(N_("the roster for %(month)s could not be stored"), month=month)):
         version = (session.scalar(select(func.max(Roster.version)).where(Roster.month == month)) or 0) + 1
         row = Roster(
             month=month, version=version, status=RosterStatus.DRAFT, created_at=moment, created_by=actor,
@@ -154,7 +154,7 @@ def approve(actor: User | str, roster_id: int | None = None, month: str | None =
                           "with a longer time limit or more prosecutors"),
                        params={"month": row.month, "version": row.version, "unfilled": len(row.unfilled)})
     moment = now()
-    with atomic(session, f"roster {row.month} v{row.version} could not be approved"):
+    with atomic(session, Phrase(N_("roster %(month)s v%(version)s could not be approved"), month=row.month, version=row.version)):
         superseded = list(session.scalars(select(Roster).where(
             Roster.month == row.month, Roster.status == RosterStatus.APPROVED, Roster.id != row.id)))
         for old in superseded:
