@@ -48,7 +48,7 @@ class DeploymentService:
         if not (actor.holds(ADMIN) or actor.holds(PROCESS_ANALYST)):
             raise PermissionDenied(N_("deploying processes needs the process_analyst or admin role"))
         if not files:
-            raise DeploymentInvalid("no files were uploaded", [Problem(None, None, None, "upload at least one .bpmn file")])
+            raise DeploymentInvalid(N_("no files were uploaded"), [Problem(None, None, None, "upload at least one .bpmn file")])
         bundle = parse_bundle(files)
         if not bundle.errors:
             settings = self.engine.settings
@@ -62,7 +62,7 @@ class DeploymentService:
             # A model throws or catches only the messages the catalogue declares for its process.
             bundle.problems.extend(self.engine.catalogue.problems(bundle))
         if bundle.errors:
-            raise DeploymentInvalid("the deployment was refused; nothing was stored", bundle.errors)
+            raise DeploymentInvalid(N_("the deployment was refused; nothing was stored"), bundle.errors)
 
         session = self.engine.session()
         now = self.engine.clock.now()

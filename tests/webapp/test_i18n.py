@@ -115,6 +115,8 @@ ERRORS = {
     "deployment-403": (403, "post", "/api/v1/deployments", "clerk", "multipart",
                        "procesu izvietošanai vajadzīga loma process_analyst vai admin",
                        "deploying processes needs the process_analyst or admin role"),
+    "deployment-422": (422, "post", "/api/v1/deployments", "analyst", "multipart",
+                       "izvietojums noraidīts; nekas netika saglabāts", "the deployment was refused; nothing was stored"),
     "catalogue-403": (403, "put", "/api/v1/message-catalogue/m", "clerk", {"senders": [], "receivers": [], "payload_schema": None},
                       "ziņojumu katalogu drīkst mainīt tikai administrators",
                       "only an admin may change the message catalogue"),

@@ -87,7 +87,7 @@ class LietaApi(Api):
         data = getattr(error, "data", None) or {}
         denial = g.pop("lieta_deferred_denial", None)
         if "messages" in data and denial is not None:
-            return error_body(denial.message, None, 403)  # see webapp.api.gate: 403 comes before 422
+            return error_body(translated(denial.template, denial.params), None, 403)  # see webapp.api.gate: 403 before 422
         if "messages" in data:
             errors = _webargs_errors(data["messages"])
             summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:3])
