@@ -48,7 +48,7 @@ class DeploymentService:
         if not (actor.holds(ADMIN) or actor.holds(PROCESS_ANALYST)):
             raise PermissionDenied(N_("deploying processes needs the process_analyst or admin role"))
         if not files:
-            raise DeploymentInvalid(N_("no files were uploaded"), [Problem(None, None, None, "upload at least one .bpmn file")])
+            raise DeploymentInvalid(N_("no files were uploaded"), [Problem.of(None, None, None, N_("upload at least one .bpmn file"))])
         bundle = parse_bundle(files)
         if not bundle.errors:
             settings = self.engine.settings

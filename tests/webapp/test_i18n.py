@@ -150,6 +150,20 @@ def test_engine_and_resource_errors_in_both_languages(api, claimed_case, case, l
 
 
 @pytest.mark.parametrize(
+    ("language", "problem"),
+    [("lv", "neatbalstīts datnes tips: augšupielādējiet .bpmn, .dmn un .json veidlapu datnes"),
+     ("en", "unsupported file type: upload .bpmn, .dmn and .json form files")],
+)
+def test_a_deployment_problem_is_said_in_the_users_language(api, language, problem):
+    response = api.client.post(
+        "/api/v1/deployments", headers={**api.headers("analyst"), "Accept-Language": language},
+        data={"files": [(io.BytesIO(b"hello"), "notes.txt")]}, content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert {"file": "notes.txt", "element": None, "line": None, "message": problem} in response.json["errors"]
+
+
+@pytest.mark.parametrize(
     ("language", "message"),
     [
         ("lv", "lomu 'clerk' nevarēja izveidot: tas ir pretrunā ar tajā pašā laikā veiktu izmaiņu"),

@@ -128,7 +128,9 @@ def init_app(app: Flask) -> None:
         status = next((code for cls, code in STATUS_BY_ERROR if isinstance(err, cls)), 500)
         errors = None
         if isinstance(err, DeploymentInvalid):
-            errors = [p.as_dict() for p in err.problems]
+            errors = [
+                p.as_dict() | ({"message": translated(p.template, p.params)} if p.template else {}) for p in err.problems
+            ]
         elif isinstance(err, InvalidInput):
             errors = err.errors
         if status == 500:
