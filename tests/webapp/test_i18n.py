@@ -183,3 +183,24 @@ def test_a_concurrent_change_is_said_in_the_users_language_with_what_failed(app,
                 session.add(Role(code="clerk", name_lv="Lietvedis", name_en="Clerk", active=True))
     with app.test_request_context("/api/v1/x", headers={"Accept-Language": language}):
         assert translated(caught.value.template, caught.value.params) == message
+
+
+@pytest.mark.parametrize(
+    ("language", "start"),
+    [("lv", "josla 'Wizard' norāda nezināmu lomu: wizard (zināmās lomas: admin, "),
+     ("en", "lane 'Wizard' names an unknown role: wizard (known roles: admin, ")],
+)
+def test_a_lint_finding_is_said_in_the_users_language(api, language, start):
+    from tests.support.bpmn_builder import ProcessBuilder
+
+    p = ProcessBuilder("wizardry")
+    p.start()
+    p.user_task("cast", "Cast", lane="Wizard")
+    p.end()
+    p.chain("start", "cast", "end")
+    response = api.client.post(
+        "/api/v1/deployments", headers={**api.headers("analyst"), "Accept-Language": language},
+        data={"files": [(io.BytesIO(p.xml().encode()), "wizardry.bpmn")]}, content_type="multipart/form-data",
+    )
+    assert response.status_code == 422
+    assert [e["message"] for e in response.json["errors"] if e["message"].startswith(start)], response.json
