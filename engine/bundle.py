@@ -16,6 +16,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine import dmn, support
+from engine.errors import N_
 from engine.forms import referenced_form_files
 from engine.problems import Problem
 from engine.routed_message import route_by_index
@@ -60,10 +61,10 @@ def parse_xml(name: str, content: bytes) -> tuple[etree._Element | None, Problem
     try:
         root = etree.fromstring(content, _safe_xml_parser())
     except etree.XMLSyntaxError as err:
-        return None, Problem(name, None, err.lineno, f"not well-formed XML: {err.msg}")
+        return None, Problem.of(name, None, err.lineno, N_("not well-formed XML: %(reason)s"), reason=err.msg)
     if root.getroottree().docinfo.doctype:
-        return None, Problem(
-            name, None, 1, "document type declarations (DTD, entities) are not allowed in BPMN or DMN files"
+        return None, Problem.of(
+            name, None, 1, N_("document type declarations (DTD, entities) are not allowed in BPMN or DMN files")
         )
     return root, None
 
@@ -72,7 +73,7 @@ def _decode(name: str, content: bytes) -> tuple[str | None, Problem | None]:
     try:
         return content.decode("utf-8"), None
     except UnicodeDecodeError as err:
-        return None, Problem(name, None, None, f"file is not UTF-8 text ({err.reason})")
+        return None, Problem.of(name, None, None, N_("file is not UTF-8 text (%(reason)s)"), reason=err.reason)
 
 
 def parse_bundle(files: list[tuple[str, bytes]]) -> ParsedBundle:
@@ -85,7 +86,7 @@ def parse_bundle(files: list[tuple[str, bytes]]) -> ParsedBundle:
     seen: set[str] = set()
     for name, content in files:
         if name in seen:
-            bundle.problems.append(Problem(name, None, None, "the same file name appears twice in the upload"))
+            bundle.problems.append(Problem.of(name, None, None, N_("the same file name appears twice in the upload")))
             continue
         seen.add(name)
         lower = name.lower()
@@ -98,7 +99,7 @@ def parse_bundle(files: list[tuple[str, bytes]]) -> ParsedBundle:
             continue
         if not lower.endswith((".bpmn", ".dmn")):
             bundle.problems.append(
-                Problem(name, None, None, "unsupported file type: upload .bpmn, .dmn and .json form files")
+                Problem.of(name, None, None, N_("unsupported file type: upload .bpmn, .dmn and .json form files"))
             )
             continue
         text, problem = _decode(name, content)
@@ -117,7 +118,7 @@ def parse_bundle(files: list[tuple[str, bytes]]) -> ParsedBundle:
                 dmn_texts[name] = text
             else:
                 if root.tag != f"{{{BPMN_NS}}}definitions":
-                    bundle.problems.append(Problem(name, None, root.sourceline, "not a BPMN 2.0 document (expected bpmn:definitions)"))
+                    bundle.problems.append(Problem.of(name, None, root.sourceline, N_("not a BPMN 2.0 document (expected bpmn:definitions)")))
                     continue
                 unsupported = list(support.problems(name, root))
                 if unsupported:
@@ -133,7 +134,7 @@ def parse_bundle(files: list[tuple[str, bytes]]) -> ParsedBundle:
     if bundle.errors:
         return bundle
     if not bpmn_texts:
-        bundle.problems.append(Problem(None, None, None, "the upload holds no .bpmn file"))
+        bundle.problems.append(Problem.of(None, None, None, N_("the upload holds no .bpmn file")))
         return bundle
     _collect_processes(bundle, parser, bpmn_roots, bpmn_texts, dmn_texts)
     return bundle

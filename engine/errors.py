@@ -27,6 +27,21 @@ def field_error(field: str, template: str, **params: Any) -> dict:
     return {"field": field, "message": template % params if params else template, "template": template, "params": params}
 
 
+class Phrase(str):
+    """An English text that the web layer can still say in the user's language: a message id and
+    its parameters, used as a parameter of another message ("%(user)r may not work on this task:
+    %(reason)s"). It is the English text wherever a plain string is expected."""
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> Phrase:
+        phrase = super().__new__(cls, template % params if params else template)
+        phrase.template = template
+        phrase.params = params
+        return phrase
+
+
 class EngineError(Exception):
     """Base of every error the engine raises on purpose."""
 

@@ -27,6 +27,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 from engine import instructions
 from engine.budgets import DEFAULT_BUDGETS, ExecutionBudgets
 from engine.bundle import ParsedBundle, ParsedProcess
+from engine.errors import N_
 from engine.form_rules import form_problems
 from engine.forms import referenced_form_files, schema_problems
 from engine.lint_budgets import budget_problems
@@ -125,9 +126,10 @@ def _lane_problems(bundle: ParsedBundle, process: ParsedProcess, known_roles: fr
                 element = getattr(task_spec, "bpmn_id", None)
                 file_name, line = _where(bundle, element)
                 names = ", ".join(unknown) or "(none)"
-                yield Problem(
+                yield Problem.of(
                     file_name, element, line,
-                    f"lane {lane!r} names an unknown role: {names} (known roles: {', '.join(sorted(known_roles))})",
+                    N_("lane %(lane)r names an unknown role: %(names)s (known roles: %(known)s)"),
+                    lane=lane, names=names, known=", ".join(sorted(known_roles)),
                 )
 
 
@@ -205,13 +207,14 @@ def _dmn_size_problems(bundle: ParsedBundle, task_spec, limits: DeploymentLimits
         file_name, line = _where(bundle, cell_id or table_id)
         where = f"decision table {table_id!r}, {what}" + (f" ({cell_id})" if cell_id else "")
         if len(text) > limits.dmn_cell_max_chars:
-            yield Problem(file_name, cell_id or table_id, line,
-                          f"{where}: {len(text)} characters, more than the {limits.dmn_cell_max_chars} allowed "
-                          "in one cell; move long logic into a script task")
+            yield Problem.of(file_name, cell_id or table_id, line,
+                             N_("%(where)s: %(size)s characters, more than the %(max)s allowed in one cell; "
+                                "move long logic into a script task"),
+                             where=where, size=len(text), max=limits.dmn_cell_max_chars)
         elif text.count("?") > limits.dmn_cell_max_placeholders:
-            yield Problem(file_name, cell_id or table_id, line,
-                          f"{where}: {text.count('?')} '?' characters, more than the "
-                          f"{limits.dmn_cell_max_placeholders} allowed in one cell")
+            yield Problem.of(file_name, cell_id or table_id, line,
+                             N_("%(where)s: %(count)s '?' characters, more than the %(max)s allowed in one cell"),
+                             where=where, count=text.count("?"), max=limits.dmn_cell_max_placeholders)
 
 
 _DMN_PLACEHOLDER = re.compile(r"""(\?)(?=(?:[^'"]|['"][^'"]*['"])*$)""")
@@ -246,15 +249,17 @@ def _timer_problems(file_name, element, line, task_spec, budgets: ExecutionBudge
     except SyntaxError:
         return  # reported by the expression check
     if isinstance(node, ast.Name) and _looks_like_iso(node.id):
-        yield Problem(
+        yield Problem.of(
             file_name, element, line,
-            f"timer expression {node.id} is read as a variable name: quote it (\"{node.id}\") to mean ISO 8601",
+            N_("timer expression %(name)s is read as a variable name: quote it (\"%(name)s\") to mean ISO 8601"),
+            name=node.id,
         )
         return
     if not isinstance(node, ast.Constant):
         return  # computed at run time (e.g. working_days(3)); its code was checked above
     if not isinstance(node.value, str):
-        yield Problem(file_name, element, line, f"timer expression must be a quoted ISO 8601 string, got {event.expression!r}")
+        yield Problem.of(file_name, element, line, N_("timer expression must be a quoted ISO 8601 string, got %(got)r"),
+                         got=event.expression)
         return
     # Bounded on the text first: SpiffWorkflow's parser loops once per month of a duration.
     problem = timer_problem(_timer_kind(event), node.value, now, budgets)
@@ -267,7 +272,8 @@ def _timer_problems(file_name, element, line, task_spec, budgets: ExecutionBudge
         else:
             TimerEventDefinition.parse_time_or_duration(node.value)
     except Exception as err:  # noqa: BLE001 - SpiffWorkflow raises a bare Exception('Invalid duration')
-        yield Problem(file_name, element, line, f"timer expression {node.value!r} is not ISO 8601: {err}")
+        yield Problem.of(file_name, element, line, N_("timer expression %(value)r is not ISO 8601: %(reason)s"),
+                         value=node.value, reason=str(err))
 
 
 def _timer_kind(event: TimerEventDefinition) -> str:
@@ -288,7 +294,8 @@ def _form_problems(bundle, file_name, element, line, task_spec) -> Iterator[Prob
             continue
         text = bundle.forms.get(form_name)
         if text is None:
-            yield Problem(file_name, element, line, f"form file {form_name!r} ({key}) is not in the upload")
+            yield Problem.of(file_name, element, line, N_("form file %(form)r (%(key)s) is not in the upload"),
+                             form=form_name, key=key)
             continue
         if is_schema:
             for message in schema_problems(text):

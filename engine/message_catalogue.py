@@ -20,7 +20,7 @@ from referencing.exceptions import NoSuchResource, Unresolvable
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.events.event_types import CatchingEvent, ThrowingEvent
 
-from engine.errors import InvalidInput
+from engine.errors import N_, InvalidInput, field_error
 
 EXTERNAL = "@external"  # among the senders: the message may be posted by an admin or service account
 ENVELOPE_VERSION = 1
@@ -42,33 +42,33 @@ def parse_entry(name: Any, body: Any) -> Entry:
     """An entry's body checked field by field; InvalidInput lists every problem."""
     errors: list[dict] = []
     if not isinstance(name, str) or not name.strip() or len(name) > MAX_ID_LENGTH:
-        errors.append({"field": "/name", "message": f"a message name is 1 to {MAX_ID_LENGTH} characters"})
+        errors.append(field_error("/name", N_("a message name is 1 to %(max)s characters"), max=MAX_ID_LENGTH))
     if not isinstance(body, dict):
-        raise InvalidInput("a catalogue entry is an object with senders, receivers and payload_schema",
-                           [{"field": "", "message": "expected an object"}])
+        raise InvalidInput(N_("a catalogue entry is an object with senders, receivers and payload_schema"),
+                           [field_error("", N_("expected an object"))])
     unknown = sorted(set(body) - {"senders", "receivers", "payload_schema"})
     for key in unknown:
-        errors.append({"field": f"/{key}", "message": "unknown field"})
+        errors.append(field_error(f"/{key}", N_("unknown field")))
     lists = {}
     for key in ("senders", "receivers"):
         value = body.get(key)
         if not isinstance(value, list) or len(value) > MAX_PROCESSES or not all(
             isinstance(v, str) and v.strip() and len(v) <= MAX_ID_LENGTH for v in value
         ):
-            errors.append({"field": f"/{key}", "message": f"a list of up to {MAX_PROCESSES} process ids"})
+            errors.append(field_error(f"/{key}", N_("a list of up to %(max)s process ids"), max=MAX_PROCESSES))
             continue
         lists[key] = sorted(set(value))
     if EXTERNAL in lists.get("receivers", []):
-        errors.append({"field": "/receivers", "message": f"{EXTERNAL} may only be a sender"})
+        errors.append(field_error("/receivers", N_("%(external)s may only be a sender"), external=EXTERNAL))
     if "payload_schema" not in body:
-        errors.append({"field": "/payload_schema", "message": "give a JSON Schema object, or null"})
+        errors.append(field_error("/payload_schema", N_("give a JSON Schema object, or null")))
     schema = body.get("payload_schema")
     if schema is not None:
         problem = schema_problem(schema)
         if problem:
             errors.append({"field": "/payload_schema", "message": problem})
     if errors:
-        raise InvalidInput("the catalogue entry is invalid", errors)
+        raise InvalidInput(N_("the catalogue entry is invalid"), errors)
     return Entry(lists["senders"], lists["receivers"], schema)
 
 

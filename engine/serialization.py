@@ -18,7 +18,7 @@ from SpiffWorkflow.bpmn.serializer.workflow import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 
-from engine.errors import EngineError, InvalidInput
+from engine.errors import N_, EngineError, InvalidInput, field_error
 from engine.routed_message import RoutedMessage, SpiffMessageEventDefinition
 from engine.timers import SWAPS
 
@@ -111,10 +111,10 @@ def to_plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > _MAX_INT_BITS:
-        raise EngineError(f"the data holds a number of more than {MAX_INT_DIGITS} digits")
+        raise EngineError(N_("the data holds a number of more than %(digits)s digits"), params={"digits": MAX_INT_DIGITS})
     if value is None or isinstance(value, (str, int, float, bool)):
         return value
-    raise EngineError(f"task data holds a value of unsupported type {type(value).__name__}")
+    raise EngineError(N_("task data holds a value of unsupported type %(type)s"), params={"type": type(value).__name__})
 
 
 def plain_input(data: dict, field: str = "/data", **context) -> dict:
@@ -123,4 +123,4 @@ def plain_input(data: dict, field: str = "/data", **context) -> dict:
     try:
         return to_plain(data)
     except EngineError as err:
-        raise InvalidInput(err.message, [{"field": field, "message": err.message}], **context) from err
+        raise InvalidInput(err.template, [field_error(field, err.template, **err.params)], params=err.params, **context) from err

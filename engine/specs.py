@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine import instructions
 from engine.bundle import parse_stored
-from engine.errors import NotFound
+from engine.errors import N_, NotFound
 from engine.form_language import localised
 from engine.forms import UNUSABLE_FORM, FormValidator, form_registry
 from engine.models import ProcessDefinition
@@ -152,7 +152,7 @@ class SpecCache:
             return loaded
         row = session.get(ProcessDefinition, definition_id)
         if row is None:
-            raise NotFound(f"process definition {definition_id} does not exist")
+            raise NotFound(N_("process definition %(definition)s does not exist"), params={"definition": definition_id})
         return self.put(row, *parse_stored(row.process_id, row.bundle))
 
     def put(self, row: ProcessDefinition, spec, subprocess_specs: dict) -> LoadedDefinition:

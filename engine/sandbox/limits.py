@@ -12,6 +12,8 @@ import json
 import math
 from typing import Any
 
+from engine.errors import N_, field_error
+
 MAX_DATA_DEPTH = 64
 """Deepest nesting of lists and objects in process data (well inside the evaluator's limit)."""
 MAX_INTEGER_DIGITS = 300
@@ -30,17 +32,17 @@ def data_errors(value: Any, max_bytes: int) -> list[dict]:
         node, path, depth = stack.pop()
         if isinstance(node, (dict, list)):
             if depth >= MAX_DATA_DEPTH:
-                errors.append({"field": _pointer(path), "message": f"nested deeper than {MAX_DATA_DEPTH} levels"})
+                errors.append(field_error(_pointer(path), N_("nested deeper than %(depth)s levels"), depth=MAX_DATA_DEPTH))
                 continue
             items = node.items() if isinstance(node, dict) else enumerate(node)
             stack.extend((item, (*path, key), depth + 1) for key, item in items)
         elif isinstance(node, float) and not math.isfinite(node):
-            errors.append({"field": _pointer(path), "message": "not a finite number"})
+            errors.append(field_error(_pointer(path), N_("not a finite number")))
         elif isinstance(node, int) and not isinstance(node, bool) and abs(node) >= 10**MAX_INTEGER_DIGITS:
-            errors.append({"field": _pointer(path), "message": f"an integer of more than {MAX_INTEGER_DIGITS} digits"})
+            errors.append(field_error(_pointer(path), N_("an integer of more than %(digits)s digits"), digits=MAX_INTEGER_DIGITS))
     if not errors:
         size = len(json.dumps(value, ensure_ascii=False, allow_nan=False).encode())
         if size > max_bytes:
-            errors.append({"field": "/", "message": f"{size} bytes as JSON, more than the {max_bytes} allowed"})
+            errors.append(field_error("/", N_("%(size)s bytes as JSON, more than the %(max)s allowed"), size=size, max=max_bytes))
     return errors
 

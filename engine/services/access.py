@@ -140,7 +140,7 @@ class AccessService:
         """Every read of a case's data or history (EU Directive 2016/680 art. 25): who, when,
         which case, through which endpoint or page. Kept apart from the case's own history."""
         session = self.engine.session()
-        with atomic(session, "the read could not be logged"):
+        with atomic(session, N_("the read could not be logged")):
             audit.record(
                 session, self.engine.clock.now(), actor.username, "case_read", instance_id=instance_id,
                 data={"via": via, "client": client}, kind="access",

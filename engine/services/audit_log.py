@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from engine.errors import PermissionDenied
+from engine.errors import N_, PermissionDenied
 from engine.models import AuditEvent, User
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class AuditLogService:
     ) -> list[AuditEvent]:
         """Newest first. Reading the access log is itself a read of many cases: admins only."""
         if not actor.is_admin or actor.is_service_account:
-            raise PermissionDenied("only an admin may read the audit trail")
+            raise PermissionDenied(N_("only an admin may read the audit trail"))
         query = select(AuditEvent)
         if kind:
             query = query.where(AuditEvent.kind == kind)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import bindparam, select, text, update
 
 from engine import audit
+from engine.errors import N_
 from engine.models import AuditChain, AuditEvent
 from engine.services.transaction import atomic
 
@@ -101,7 +102,7 @@ class AuditTrailService:
         if session.scalar(select(AuditEvent.id).where(*unsealed).limit(1)) is None:
             result.head_seq = session.scalar(select(AuditChain.head_seq).where(AuditChain.id == 1)) or 0
             return result
-        with atomic(session, "the audit trail could not be sealed"):
+        with atomic(session, N_("the audit trail could not be sealed")):
             self._lock(session)
             head = session.scalar(
                 select(AuditChain).where(AuditChain.id == 1).execution_options(populate_existing=True)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from engine import audit
 from engine.bundle import parse_bundle
-from engine.errors import DeploymentInvalid, PermissionDenied
+from engine.errors import N_, DeploymentInvalid, PermissionDenied
 from engine.lint import DeploymentLimits, lint
 from engine.messages import message_start_names
 from engine.models import Deployment, ProcessDefinition, User
@@ -46,9 +46,9 @@ class DeploymentService:
     def deploy(self, actor: User, files: list[tuple[str, bytes]]) -> DeploymentResult:
         """Validate everything first; store nothing unless the whole bundle is clean."""
         if not (actor.holds(ADMIN) or actor.holds(PROCESS_ANALYST)):
-            raise PermissionDenied("deploying processes needs the process_analyst or admin role")
+            raise PermissionDenied(N_("deploying processes needs the process_analyst or admin role"))
         if not files:
-            raise DeploymentInvalid("no files were uploaded", [Problem(None, None, None, "upload at least one .bpmn file")])
+            raise DeploymentInvalid(N_("no files were uploaded"), [Problem.of(None, None, None, N_("upload at least one .bpmn file"))])
         bundle = parse_bundle(files)
         if not bundle.errors:
             settings = self.engine.settings
@@ -62,13 +62,13 @@ class DeploymentService:
             # A model throws or catches only the messages the catalogue declares for its process.
             bundle.problems.extend(self.engine.catalogue.problems(bundle))
         if bundle.errors:
-            raise DeploymentInvalid("the deployment was refused; nothing was stored", bundle.errors)
+            raise DeploymentInvalid(N_("the deployment was refused; nothing was stored"), bundle.errors)
 
         session = self.engine.session()
         now = self.engine.clock.now()
         # A concurrent deployment of the same process id collides on (process_id, version): the
         # unique constraint makes one of them fail (409) rather than both claim the same number.
-        with atomic(session, "the deployment could not be stored"):
+        with atomic(session, N_("the deployment could not be stored")):
             deployment = Deployment(
                 id=str(uuid.uuid4()), created_at=now, created_by=actor.id,
                 file_names=", ".join(name for name, _ in files),

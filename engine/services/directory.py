@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from engine import audit
-from engine.errors import Conflict, InvalidInput
+from engine.errors import N_, Conflict, InvalidInput, Phrase, field_error
 from engine.models import Institution, Role, Unit
 from engine.services.transaction import atomic
 
@@ -43,8 +43,9 @@ class DirectoryService:
         unknown = [role for role in wanted if role not in known]
         if unknown:
             raise InvalidInput(
-                f"unknown roles: {', '.join(unknown)} (known: {', '.join(sorted(known))})",
-                [{"field": "/roles", "message": f"unknown role {role!r}"} for role in unknown],
+                N_("unknown roles: %(roles)s (known: %(known)s)"),
+                [field_error("/roles", N_("unknown role %(role)r"), role=role) for role in unknown],
+                params={"roles": ", ".join(unknown), "known": ", ".join(sorted(known))},
             )
         return wanted
 
@@ -55,18 +56,20 @@ class DirectoryService:
         if unit:
             row = session.get(Unit, unit)
             if row is None:
-                raise InvalidInput(f"unknown unit {unit!r}", [{"field": "/unit", "message": "no such unit"}])
+                raise InvalidInput(N_("unknown unit %(unit)r"), [field_error("/unit", N_("no such unit"))], params={"unit": unit})
             if institution and row.institution_code != institution:
                 raise InvalidInput(
-                    f"unit {unit!r} belongs to {row.institution_code}, not {institution}",
-                    [{"field": "/unit", "message": f"not a unit of {institution}"}],
+                    N_("unit %(unit)r belongs to %(owner)s, not %(institution)s"),
+                    [field_error("/unit", N_("not a unit of %(institution)s"), institution=institution)],
+                    params={"unit": unit, "owner": row.institution_code, "institution": institution},
                 )
             institution = row.institution_code
         if institution and session.get(Institution, institution) is None:
             known = ", ".join(session.scalars(select(Institution.code).order_by(Institution.code)))
             raise InvalidInput(
-                f"unknown institution {institution!r} (known: {known})",
-                [{"field": "/institution", "message": "no such institution"}],
+                N_("unknown institution %(institution)r (known: %(known)s)"),
+                [field_error("/institution", N_("no such institution"))],
+                params={"institution": institution, "known": known},
             )
         return institution or None, unit or None
 
@@ -76,19 +79,20 @@ class DirectoryService:
         code = code.strip()
         if not ROLE_CODE.match(code):
             raise InvalidInput(
-                f"role code {code!r} must be 2–60 lower-case letters, digits or '_', starting with a letter",
-                [{"field": "/code", "message": "invalid role code"}],
+                N_("role code %(code)r must be 2–60 lower-case letters, digits or '_', starting with a letter"),
+                [field_error("/code", N_("invalid role code"))],
+                params={"code": code},
             )
         if not name_lv.strip() or not name_en.strip():
-            raise InvalidInput("a role needs a Latvian and an English name",
-                               [{"field": "/name_lv", "message": "required"}, {"field": "/name_en", "message": "required"}])
+            raise InvalidInput(N_("a role needs a Latvian and an English name"),
+                               [field_error("/name_lv", N_("required")), field_error("/name_en", N_("required"))])
         institution, _unit = self.check_placement(institution, None)
         session = self.engine.session()
         if session.get(Role, code) is not None:
-            raise Conflict(f"role {code!r} already exists")
+            raise Conflict(N_("role %(code)r already exists"), params={"code": code})
         role = Role(code=code, name_lv=name_lv.strip(), name_en=name_en.strip(), institution_code=institution, active=True)
         session.add(role)
-        with atomic(session, f"role {code!r} could not be created"):
+        with atomic(session, Phrase(N_("role %(code)r could not be created"), code=code)):
             audit.record(session, self.engine.clock.now(), actor, "role_created",
                          data={"code": code, "name_lv": role.name_lv, "name_en": role.name_en, "institution": institution})
         return role

@@ -7,7 +7,7 @@ from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
 from engine import audit
-from engine.errors import Conflict, NotFound, PermissionDenied
+from engine.errors import N_, Conflict, NotFound, PermissionDenied
 from engine.models import Incident, IncidentStatus, ProcessInstance, User
 from engine.services.change import Unit, unit_of_work
 from engine.services.isolation import isolated
@@ -35,12 +35,12 @@ class IncidentService:
 
     def _open(self, actor: User | None, incident_id: str) -> Incident:
         if actor is not None and not actor.is_admin:
-            raise PermissionDenied("only an admin may retry or skip an incident")
+            raise PermissionDenied(N_("only an admin may retry or skip an incident"))
         incident = self.engine.session().get(Incident, incident_id, populate_existing=True)
         if incident is None:
-            raise NotFound(f"incident {incident_id!r} does not exist")
+            raise NotFound(N_("incident %(incident)r does not exist"), params={"incident": incident_id})
         if incident.status != IncidentStatus.OPEN:
-            raise Conflict(f"the incident is already resolved ({incident.resolution})")
+            raise Conflict(N_("the incident is already resolved (%(resolution)s)"), params={"resolution": str(incident.resolution)})
         return incident
 
     def retry(self, actor: User | None, incident_id: str) -> Incident:
@@ -49,7 +49,7 @@ class IncidentService:
         session = self.engine.session()
         incident = self._open(actor, incident_id)
         now = self.engine.clock.now()
-        with unit_of_work(self.engine, "the incident could not be retried", instance_id=incident.instance_id) as unit:
+        with unit_of_work(self.engine, N_("the incident could not be retried"), instance_id=incident.instance_id) as unit:
             change, task = self._failed_task(unit, incident)
             instance = change.instance
             self._resolve(incident, "retried", who, now)
@@ -69,7 +69,7 @@ class IncidentService:
         session = self.engine.session()
         incident = self._open(actor, incident_id)
         now = self.engine.clock.now()
-        with unit_of_work(self.engine, "the incident could not be skipped", instance_id=incident.instance_id) as unit:
+        with unit_of_work(self.engine, N_("the incident could not be skipped"), instance_id=incident.instance_id) as unit:
             if incident.task_id is None:
                 # No task failed (a refused message, a budget): nothing to complete; the case goes on.
                 instance = self.engine.session().get(ProcessInstance, incident.instance_id, populate_existing=True)
@@ -108,7 +108,7 @@ class IncidentService:
     def _stop_retrying(self, incident_id: str) -> None:
         """A retry that could not even run waits for an admin instead of failing every round."""
         session = self.engine.session()
-        with atomic(session, "the incident could not be updated"):
+        with atomic(session, N_("the incident could not be updated")):
             incident = session.get(Incident, incident_id, populate_existing=True)
             if incident is not None and incident.status == IncidentStatus.OPEN:
                 incident.next_retry_at = None
@@ -119,7 +119,7 @@ class IncidentService:
         change = unit.change(instance)
         task = find_task(change.workflow, incident.task_id) if incident.task_id else None
         if task is None or task.state != SpiffState.ERROR:
-            raise Conflict("the failed task is no longer waiting for a retry or skip", instance_id=instance.id)
+            raise Conflict(N_("the failed task is no longer waiting for a retry or skip"), instance_id=instance.id)
         return change, task
 
     @staticmethod

@@ -9,7 +9,7 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException
 from sqlalchemy import delete, select, update
 
 from engine import audit
-from engine.errors import Conflict, EngineError, InvalidInput, NotFound, PermissionDenied
+from engine.errors import N_, Conflict, EngineError, InvalidInput, NotFound, PermissionDenied, field_error
 from engine.models import (
     AuditEvent,
     HumanTask,
@@ -69,31 +69,34 @@ class InstanceService:
         session = self.engine.session()
         definition_row = self.engine.deployments.resolve(process_id, version)
         if definition_row is None:
-            which = f"version {version} of process {process_id!r}" if version else f"process {process_id!r}"
-            raise NotFound(f"{which} is not deployed")
+            if version:
+                raise NotFound(N_("version %(version)s of process %(process)r is not deployed"),
+                               params={"version": version, "process": process_id})
+            raise NotFound(N_("process %(process)r is not deployed"), params={"process": process_id})
         definition = self.engine.specs.get(session, definition_row.id)
         if not self.may_start(actor, definition):
             needed = sorted(self.starting_roles(definition) or self.lane_roles(definition))
-            raise PermissionDenied(f"starting process {process_id!r} needs one of the roles: {', '.join(needed)}")
+            raise PermissionDenied(N_("starting process %(process)r needs one of the roles: %(roles)s"),
+                                   params={"process": process_id, "roles": ", ".join(needed)})
         if data is not None and not isinstance(data, dict):
-            raise InvalidInput("`data` must be a JSON object", [{"field": "/data", "message": "must be an object"}])
+            raise InvalidInput(N_("`data` must be a JSON object"), [field_error("/data", N_("must be an object"))])
         reserved = lanes.reserved_fields_in(data or {})
         if reserved:
             raise InvalidInput(
-                "who works on a case is decided by the process model, not by start data",
-                [{"field": f"/data/{name}", "message": "may be set only by the process's own scripts"} for name in reserved],
+                N_("who works on a case is decided by the process model, not by start data"),
+                [field_error(f"/data/{name}", N_("may be set only by the process's own scripts")) for name in reserved],
             )
         self.check_start_data(definition, data or {})
         try:
             plain_data = to_plain(data or {})
         except EngineError as err:
-            raise InvalidInput(str(err)) from err
+            raise InvalidInput(err.template, params=err.params) from err
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.engine.script_engine)
         # Only the root and start tasks exist yet; every later task inherits their data.
         for task in workflow.get_tasks():
             task.data.update(plain_data)
         instance = self.new_row(definition, actor, plain_data, business_key)
-        with unit_of_work(self.engine, "the instance could not be started", instance_id=instance.id) as unit:
+        with unit_of_work(self.engine, N_("the instance could not be started"), instance_id=instance.id) as unit:
             change = unit.change(instance, workflow)
             change.save(advance(workflow))
             audit.record(
@@ -107,11 +110,11 @@ class InstanceService:
         when the start event names a form, what that form allows, as for a task's completion."""
         errors = data_errors(data, self.engine.settings.max_data_bytes)
         if errors:
-            raise InvalidInput("the start data is nested too deeply, too large or holds a number that is not finite", errors)
+            raise InvalidInput(N_("the start data is nested too deeply, too large or holds a number that is not finite"), errors)
         form_file, _ui_file = definition.start_form_files()
         validator = definition.form_validator(form_file) if form_file else None
         if validator is not None and (errors := validator.errors(data)):
-            raise InvalidInput("the start data does not match the process's start form", errors)
+            raise InvalidInput(N_("the start data does not match the process's start form"), errors)
 
     def new_row(self, definition: LoadedDefinition, actor: User | None, data: dict | None, business_key: str | None) -> ProcessInstance:
         """A new instance row, added to the session (the caller's unit of work saves its state)."""
@@ -215,14 +218,14 @@ class InstanceService:
         session = self.engine.session()
         instance = self.get(actor, instance_id)
         if not actor.is_admin:
-            raise PermissionDenied("only an admin may terminate a process instance", instance_id=instance_id)
+            raise PermissionDenied(N_("only an admin may terminate a process instance"), instance_id=instance_id)
         if not reason or not reason.strip():
-            raise InvalidInput("a reason is required to terminate an instance", [{"field": "/reason", "message": "required"}])
+            raise InvalidInput(N_("a reason is required to terminate an instance"), [field_error("/reason", N_("required"))])
         if instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
-            raise Conflict(f"the instance is already {instance.status}", instance_id=instance_id)
+            raise Conflict(N_("the instance is already %(status)s"), params={"status": str(instance.status)}, instance_id=instance_id)
         now = self.engine.clock.now()
         try:
-            with unit_of_work(self.engine, "the instance could not be terminated", instance_id=instance_id) as unit:
+            with unit_of_work(self.engine, N_("the instance could not be terminated"), instance_id=instance_id) as unit:
                 self._resolve_incidents(actor, instance_id, now)
                 change = unit.change(instance)
                 change.workflow.cancel()
@@ -247,10 +250,10 @@ class InstanceService:
         """Terminate by rows alone: the instance, its open inbox rows, timers and message waits."""
         session = self.engine.session()
         now = self.engine.clock.now()
-        with atomic(session, "the instance could not be terminated", instance_id=instance_id):
+        with atomic(session, N_("the instance could not be terminated"), instance_id=instance_id):
             instance = session.get(ProcessInstance, instance_id, populate_existing=True)
             if instance is None or instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
-                raise Conflict("the instance was ended at the same time by someone else", instance_id=instance_id)
+                raise Conflict(N_("the instance was ended at the same time by someone else"), instance_id=instance_id)
             self._resolve_incidents(actor, instance_id, now)
             session.execute(
                 update(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == TaskState.READY)

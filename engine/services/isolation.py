@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from engine import audit
-from engine.errors import Conflict, EngineError
+from engine.errors import N_, Conflict, EngineError
 from engine.models import Incident, IncidentStatus, InstanceStatus, ProcessInstance
 from engine.services.transaction import atomic
 from engine.services.writes import write_versioned
@@ -63,7 +63,7 @@ def record_failure(engine: Engine, instance_id: str, message: str, task_id: str 
     session = engine.session()
     now = engine.clock.now()
     try:
-        with atomic(session, "the failure could not be recorded", instance_id=instance_id):
+        with atomic(session, N_("the failure could not be recorded"), instance_id=instance_id):
             instance = session.get(ProcessInstance, instance_id, populate_existing=True)
             if instance is None or instance.status not in (InstanceStatus.RUNNING, InstanceStatus.ERROR):
                 return

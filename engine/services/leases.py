@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import or_, select, update
 
+from engine.errors import N_
 from engine.models import Lease
 from engine.services.transaction import atomic
 
@@ -16,7 +17,7 @@ def acquire(engine: Engine, name: str, holder: str, ttl: timedelta) -> bool:
     """Take or renew the named lease; True when `holder` holds it until now + ttl."""
     session = engine.session()
     now = engine.clock.now()
-    with atomic(session, "the lease could not be taken"):
+    with atomic(session, N_("the lease could not be taken")):
         taken = session.execute(
             update(Lease)
             .where(Lease.name == name, or_(Lease.holder == holder, Lease.expires_at <= now))

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from engine import audit
 from engine.bundle import ParsedBundle
-from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.errors import N_, InvalidInput, NotFound, PermissionDenied
 from engine.message_catalogue import CATCHES, THROWS, Entry, Use, parse_entry, uses
 from engine.models import MessageCatalogueEntry, User
 from engine.problems import Problem
@@ -36,7 +36,7 @@ class CatalogueService:
     def get(self, name: str) -> MessageCatalogueEntry:
         row = self.entry(name)
         if row is None:
-            raise NotFound(f"message {name!r} is not in the catalogue")
+            raise NotFound(N_("message %(name)r is not in the catalogue"), params={"name": name})
         return row
 
     def put(self, actor: User, name: str, body: Any) -> tuple[MessageCatalogueEntry, bool]:
@@ -47,9 +47,9 @@ class CatalogueService:
         """Create or change several entries in one transaction (the bundle's `messages.json`):
         all of them are checked first, and none is stored if one is invalid."""
         if not actor.is_admin:
-            raise PermissionDenied("only an admin may change the message catalogue")
+            raise PermissionDenied(N_("only an admin may change the message catalogue"))
         if not isinstance(entries, dict):
-            raise InvalidInput("a catalogue file is a JSON object of entries by message name")
+            raise InvalidInput(N_("a catalogue file is a JSON object of entries by message name"))
         parsed: dict[str, Entry] = {}
         errors: list[dict] = []
         for name, body in entries.items():
@@ -59,11 +59,11 @@ class CatalogueService:
                 prefix = f"/{name}" if len(entries) > 1 else ""  # a file names the entry too
                 errors += [{**e, "field": prefix + e["field"]} for e in err.errors or []]
         if errors:
-            raise InvalidInput("the catalogue entry is invalid" if len(entries) == 1 else "the catalogue is invalid", errors)
+            raise InvalidInput(N_("the catalogue entry is invalid") if len(entries) == 1 else N_("the catalogue is invalid"), errors)
         session = self.engine.session()
         now = self.engine.clock.now()
         results = []
-        with atomic(session, "the message catalogue could not be changed"):
+        with atomic(session, N_("the message catalogue could not be changed")):
             for name, entry in parsed.items():
                 row = session.get(MessageCatalogueEntry, name, populate_existing=True)
                 values = {"senders": entry.senders, "receivers": entry.receivers, "payload_schema": entry.payload_schema}

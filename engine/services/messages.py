@@ -19,7 +19,7 @@ from SpiffWorkflow.bpmn.workflow import BpmnWorkflow
 from sqlalchemy import select
 
 from engine import audit, messages
-from engine.errors import Conflict, EngineError, InvalidInput, PermissionDenied
+from engine.errors import N_, Conflict, EngineError, InvalidInput, PermissionDenied, field_error
 from engine.message_catalogue import EXTERNAL, envelope, payload_errors
 from engine.models import (
     InstanceStatus,
@@ -78,25 +78,27 @@ class MessageService:
 
     def post(self, actor: User, name: str, correlation: dict, payload: Any, message_id: str) -> PostResult:
         if not (actor.is_admin or actor.is_service_account):
-            raise PermissionDenied("posting messages needs the admin role or a service account")
+            raise PermissionDenied(N_("posting messages needs the admin role or a service account"))
         if not isinstance(correlation, dict):
-            raise InvalidInput("`correlation` must be an object of correlation property ids and values")
+            raise InvalidInput(N_("`correlation` must be an object of correlation property ids and values"))
         try:
             correlation, payload = to_plain(correlation), to_plain(payload)
         except EngineError as err:
-            raise InvalidInput(str(err)) from err
+            raise InvalidInput(err.template, params=err.params) from err
         entry = self.engine.catalogue.entry(name)
         if entry is None:
-            raise InvalidInput(f"message {name!r} is not in the message catalogue",
-                               [{"field": "/name", "message": "not in the message catalogue"}])
+            raise InvalidInput(N_("message %(name)r is not in the message catalogue"),
+                               [field_error("/name", N_("not in the message catalogue"))], params={"name": name})
         if EXTERNAL not in entry.senders:
-            raise PermissionDenied(f"message {name!r} may not be posted from outside: the message catalogue "
-                                   f"does not list {EXTERNAL} among its senders")
+            raise PermissionDenied(N_("message %(name)r may not be posted from outside: the message catalogue "
+                                      "does not list %(external)s among its senders"),
+                                   params={"name": name, "external": EXTERNAL})
         problems = payload_errors(entry.payload_schema, payload)
         if problems:
             raise InvalidInput(
-                f"the payload does not match the schema of message {name!r} (version {entry.version})",
+                N_("the payload does not match the schema of message %(name)r (version %(version)s)"),
                 [{**p, "field": "/payload" + p["field"]} for p in problems],
+                params={"name": name, "version": entry.version},
             )
         digest = messages.body_digest(name, correlation, payload)
         previous = self._existing(message_id, digest)
@@ -110,7 +112,7 @@ class MessageService:
                               "actor": actor.username}, entry.receivers, correlation.get("business_key"), now),
         )
         try:
-            with self._chain(), unit_of_work(self.engine, "the message could not be delivered") as unit:
+            with self._chain(), unit_of_work(self.engine, N_("the message could not be delivered")) as unit:
                 self.engine.session().add(row)
                 self._route(unit, row, actor.username, start_instances=True)
         except Conflict:
@@ -132,7 +134,7 @@ class MessageService:
         if row is None:
             return None
         if row.body_sha256 != digest:
-            raise Conflict(f"message_id {message_id!r} was already used for a different message")
+            raise Conflict(N_("message_id %(id)r was already used for a different message"), params={"id": message_id})
         return PostResult("duplicate", list(row.delivered_to))
 
     # --- routing ---------------------------------------------------------------------------
@@ -297,7 +299,7 @@ class MessageService:
     def _refuse_stored(self, message_row_id: int) -> None:
         depth = self.engine.settings.max_message_follow_up_depth
         try:
-            with unit_of_work(self.engine, "the message could not be refused", follow_up=False):
+            with unit_of_work(self.engine, N_("the message could not be refused"), follow_up=False):
                 row = self.engine.session().get(Message, message_row_id, populate_existing=True)
                 if row is not None and row.status == MessageStatus.PENDING:
                     self._refuse(row, f"one change caused messages more than {depth} hops deep; the rest were refused", "system")
@@ -328,7 +330,7 @@ class MessageService:
     def _route_stored_once(self, message_row_id: int, start_instances: bool, from_status: str) -> bool:
         session = self.engine.session()
         try:
-            with unit_of_work(self.engine, "the message could not be routed") as unit:
+            with unit_of_work(self.engine, N_("the message could not be routed")) as unit:
                 row = session.get(Message, message_row_id, populate_existing=True)
                 if row is None or row.status != from_status:
                     return False
@@ -365,7 +367,7 @@ class MessageService:
         """Buffered messages past their time to live are reported as unmatched."""
         session = self.engine.session()
         now = self.engine.clock.now()
-        with unit_of_work(self.engine, "messages could not be expired", follow_up=False):
+        with unit_of_work(self.engine, N_("messages could not be expired"), follow_up=False):
             rows = list(session.scalars(
                 select(Message).where(Message.status == MessageStatus.BUFFERED, Message.expires_at <= now)
             ))

@@ -166,7 +166,7 @@ def save(
         # The change produced data that cannot be stored (a number of thousands of digits): it
         # is not kept, nor the messages it threw, and the case stays as it was, with an incident.
         if instance.state is None:
-            raise InvalidInput(err.message) from err
+            raise InvalidInput(err.template, params=err.params) from err
         for row in saved.outbox:
             session.expunge(row)
         saved.outbox, refused = [], None

@@ -29,6 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from engine import audit
 from engine.db import UtcDateTime
+from engine.errors import N_, Phrase
 from engine.models import SignInThrottle, User
 from engine.services.transaction import atomic
 
@@ -72,16 +73,16 @@ class SignInService:
         session = self.engine.session()
         actor = username.casefold()[:80] or "-"
         if retry_after is not None:
-            with atomic(session, "the sign-in could not be recorded"):
+            with atomic(session, N_("the sign-in could not be recorded")):
                 audit.record(session, now, actor, "sign_in_throttled",
                              data={"username": username[:200], "client": client, "retry_after": retry_after})
             return SignInResult(retry_after=retry_after)
         user = self.engine.users.authenticate(username, password)
         if user is not None:
-            with atomic(session, "the sign-in could not be recorded"):
+            with atomic(session, N_("the sign-in could not be recorded")):
                 session.execute(delete(SignInThrottle).where(SignInThrottle.key == user_key(username, client)))
             return SignInResult(user=user)
-        with atomic(session, "the sign-in could not be recorded"):
+        with atomic(session, N_("the sign-in could not be recorded")):
             failures = {key: self._count_failure(key, now) for key in keys}
             audit.record(session, now, actor, "sign_in_failed",
                          data={"username": username[:200], "client": client,
@@ -126,7 +127,7 @@ class SignInService:
         failures from many addresses do not pile up in the table."""
         session = self.engine.session()
         cutoff = self.engine.clock.now() - self.engine.settings.sign_in_window
-        with atomic(session, "expired sign-in counters could not be removed"):
+        with atomic(session, N_("expired sign-in counters could not be removed")):
             removed = session.execute(
                 delete(SignInThrottle).where(SignInThrottle.first_failure_at <= cutoff)
             ).rowcount
@@ -136,7 +137,7 @@ class SignInService:
         """Forget the failures of `username` from every client; returns how many counters went."""
         session = self.engine.session()
         prefix = f"user:{username.casefold()}|"
-        with atomic(session, f"the sign-in lock of {username!r} could not be lifted"):
+        with atomic(session, Phrase(N_("the sign-in lock of %(user)r could not be lifted"), user=username)):
             removed = session.execute(
                 delete(SignInThrottle).where(SignInThrottle.key.startswith(prefix, autoescape=True))
             ).rowcount

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import delete, select
 
 from engine import audit
-from engine.errors import InvalidInput, PermissionDenied
+from engine.errors import N_, InvalidInput, PermissionDenied, field_error
 from engine.models import ProcessSupervisor, Role, ServiceGrant, User
 from engine.services.transaction import atomic
 
@@ -41,14 +41,15 @@ class SupervisionService:
         unknown = [role for role in wanted if role not in known]
         if unknown:
             raise InvalidInput(
-                f"unknown roles: {', '.join(unknown)}",
-                [{"field": "/roles", "message": f"{role!r} is not a known role"} for role in unknown],
+                N_("unknown roles: %(roles)s"),
+                [field_error("/roles", N_("%(role)r is not a known role"), role=role) for role in unknown],
+                params={"roles": ", ".join(unknown)},
             )
         before = self._supervisors().get(process_id, [])
         if before == wanted:
             return wanted
         now = self.engine.clock.now()
-        with atomic(session, "the supervising roles could not be changed"):
+        with atomic(session, N_("the supervising roles could not be changed")):
             session.execute(delete(ProcessSupervisor).where(ProcessSupervisor.process_id == process_id))
             session.add_all(
                 ProcessSupervisor(process_id=process_id, role=role, created_at=now, created_by=actor.username) for role in wanted
@@ -79,15 +80,16 @@ class SupervisionService:
         account = self.engine.users.by_username(username)
         if not account.is_service_account:
             raise InvalidInput(
-                f"{username!r} is a person, not a service account: people reach cases through their part in them",
-                [{"field": "/username", "message": "not a service account"}],
+                N_("%(user)r is a person, not a service account: people reach cases through their part in them"),
+                [field_error("/username", N_("not a service account"))],
+                params={"user": username},
             )
         wanted = sorted({p.strip() for p in process_ids if p and p.strip()})
         before = self._grants().get(username, [])
         if before == wanted:
             return wanted
         now = self.engine.clock.now()
-        with atomic(session, "the grants could not be changed"):
+        with atomic(session, N_("the grants could not be changed")):
             session.execute(delete(ServiceGrant).where(ServiceGrant.user_id == account.id))
             session.add_all(
                 ServiceGrant(user_id=account.id, process_id=p, created_at=now, created_by=actor.username) for p in wanted
@@ -101,4 +103,4 @@ class SupervisionService:
 
 def _admin_only(actor: User) -> None:
     if not actor.is_admin or actor.is_service_account:
-        raise PermissionDenied("only an admin may change who supervises processes or what service accounts reach")
+        raise PermissionDenied(N_("only an admin may change who supervises processes or what service accounts reach"))

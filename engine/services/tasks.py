@@ -8,13 +8,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import lazyload
 
 from engine import audit, instructions
-from engine.errors import (
-    N_,
-    Conflict,
-    InvalidInput,
-    NotFound,
-    PermissionDenied,
-)
+from engine.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied, Phrase, field_error
 from engine.instructions import Rendered
 from engine.models import HumanTask, InstanceStatus, ProcessInstance, ServiceGrant, TaskState, User
 from engine.roles import task_roles
@@ -101,8 +95,8 @@ class TaskService:
         if task.assignee_id == actor.id:
             return task
         if task.assignee_id is not None:
-            raise Conflict("the task is already claimed by someone else", task_id=task_id)
-        with atomic(session, "the task could not be claimed", task_id=task_id):
+            raise Conflict(N_("the task is already claimed by someone else"), task_id=task_id)
+        with atomic(session, N_("the task could not be claimed"), task_id=task_id):
             task.assignee = actor
             audit.record(session, self.engine.clock.now(), actor.username, "task_claimed", instance_id=task.instance_id, task_id=task_id)
         return task
@@ -113,8 +107,8 @@ class TaskService:
         if task.assignee_id is None:
             return task
         if task.assignee_id != actor.id and not actor.is_admin:
-            raise PermissionDenied("only the assignee or an admin may release a claimed task", task_id=task_id)
-        with atomic(session, "the task could not be released", task_id=task_id):
+            raise PermissionDenied(N_("only the assignee or an admin may release a claimed task"), task_id=task_id)
+        with atomic(session, N_("the task could not be released"), task_id=task_id):
             task.assignee = None
             audit.record(session, self.engine.clock.now(), actor.username, "task_unclaimed", instance_id=task.instance_id, task_id=task_id)
         return task
@@ -123,11 +117,12 @@ class TaskService:
         session = self.engine.session()
         task = self._open_task(actor, task_id)
         if task.assignee_id is not None and task.assignee_id != actor.id and not actor.is_admin:
-            raise Conflict("the task is already claimed by someone else", task_id=task_id)
+            raise Conflict(N_("the task is already claimed by someone else"), task_id=task_id)
         assignee = self.engine.users.by_username(username)
         if not self._may_work(assignee, task):
-            raise InvalidInput(f"{username!r} may not work on this task: {self._role_message(task)}", task_id=task_id)
-        with atomic(session, "the task could not be assigned", task_id=task_id):
+            raise InvalidInput(N_("%(user)r may not work on this task: %(reason)s"),
+                               params={"user": username, "reason": self._role_message(task)}, task_id=task_id)
+        with atomic(session, N_("the task could not be assigned"), task_id=task_id):
             task.assignee = assignee
             audit.record(
                 session, self.engine.clock.now(), actor.username, "task_assigned",
@@ -157,19 +152,23 @@ class TaskService:
             raise NotFound(N_("task %(task)s does not exist"), params={"task": task_id})
         if not self._may_work(actor, task, started_by):
             self._case_visible(actor, task)  # a task of a case they take no part in: 404, not 403
-            raise PermissionDenied(self._role_message(task), task_id=task_id)
+            reason = self._role_message(task)
+            raise PermissionDenied(reason.template, params=reason.params, task_id=task_id)
         if task.state != TaskState.READY:
-            raise Conflict(f"the task is {task.state}, not ready", task_id=task_id)
+            raise Conflict(N_("the task is %(state)s, not ready"), params={"state": str(task.state)}, task_id=task_id)
         return task
 
     @staticmethod
-    def _role_message(task: HumanTask) -> str:
+    def _role_message(task: HumanTask) -> Phrase:
         if task.candidates is not None:
-            return f"this task is for {', '.join(task.candidate_usernames)} (the case names its {task.lane} lane's owners)"
+            return Phrase(N_("this task is for %(users)s (the case names its %(lane)s lane's owners)"),
+                          users=", ".join(task.candidate_usernames), lane=task.lane)
         if task.role is None:
-            return "this task lies outside any lane: only the instance's starter or an admin may work on it"
+            return Phrase(N_("this task lies outside any lane: only the instance's starter or an admin may work on it"))
         roles = sorted(task_roles(task.role))
-        return f"this task needs the role {roles[0]!r}" if len(roles) == 1 else f"this task needs one of the roles {', '.join(roles)}"
+        if len(roles) == 1:
+            return Phrase(N_("this task needs the role %(role)r"), role=roles[0])
+        return Phrase(N_("this task needs one of the roles %(roles)s"), roles=", ".join(roles))
 
     # --- completing --------------------------------------------------------------------------
 
@@ -177,33 +176,34 @@ class TaskService:
         session = self.engine.session()
         task, instance = self._open_task_and_instance(actor, task_id)
         if task.assignee_id is not None and task.assignee_id != actor.id and not actor.is_admin:
-            raise PermissionDenied("the task is claimed by someone else; only they or an admin may complete it", task_id=task_id)
+            raise PermissionDenied(N_("the task is claimed by someone else; only they or an admin may complete it"), task_id=task_id)
         if data is None:
             data = {}
         if not isinstance(data, dict):
-            raise InvalidInput("`data` must be a JSON object", [{"field": "/data", "message": "must be an object"}], task_id=task_id)
+            raise InvalidInput(N_("`data` must be a JSON object"), [field_error("/data", N_("must be an object"))], task_id=task_id)
         reserved = lanes.reserved_fields_in(data)
         if reserved:
             raise InvalidInput(
-                "who works on a case is decided by the process model, not by a form",
-                [{"field": f"/{name}", "message": "may be set only by the process's own scripts"} for name in reserved],
+                N_("who works on a case is decided by the process model, not by a form"),
+                [field_error(f"/{name}", N_("may be set only by the process's own scripts")) for name in reserved],
                 task_id=task_id,
             )
         data = plain_input(data, task_id=task_id)
         if instance.status != InstanceStatus.RUNNING:
-            raise Conflict(f"the process instance is {instance.status}", instance_id=instance.id, task_id=task_id)
+            raise Conflict(N_("the process instance is %(status)s"), params={"status": str(instance.status)},
+                           instance_id=instance.id, task_id=task_id)
         definition = self.engine.specs.get(session, instance.definition_id)
         validator = definition.form_validator(task.form_file) if task.form_file else None
         if validator is not None:
             errors = validator.errors(data)
             if errors:
-                raise InvalidInput("the submitted data does not match the task's form", errors, task_id=task_id)
+                raise InvalidInput(N_("the submitted data does not match the task's form"), errors, task_id=task_id)
 
-        with unit_of_work(self.engine, "the task could not be completed", instance_id=instance.id, task_id=task_id) as unit:
+        with unit_of_work(self.engine, N_("the task could not be completed"), instance_id=instance.id, task_id=task_id) as unit:
             change = unit.change(instance)
             spiff_task = runner.find_task(change.workflow, task_id)
             if spiff_task is None or spiff_task.state != SpiffState.READY or not spiff_task.task_spec.manual:
-                raise Conflict("the task is no longer ready", instance_id=instance.id, task_id=task_id)
+                raise Conflict(N_("the task is no longer ready"), instance_id=instance.id, task_id=task_id)
             now = self.engine.clock.now()
             spiff_task.set_data(**data)
             change.save(runner.run_task(change.workflow, spiff_task), completed_by=actor)

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from engine.errors import Conflict
+from engine.errors import N_, Conflict
 from engine.models import Incident, IncidentStatus, InstanceStatus, ProcessInstance, Timer, TimerStatus
 from engine.services.change import unit_of_work
 from engine.services.isolation import isolated
@@ -67,7 +67,7 @@ class TimerService:
     def fire(self, timer_id: int) -> bool:
         session = self.engine.session()
         try:
-            with unit_of_work(self.engine, "the timer could not fire") as unit:
+            with unit_of_work(self.engine, N_("the timer could not fire")) as unit:
                 timer = session.scalar(
                     select(Timer)
                     .where(Timer.id == timer_id, Timer.status == TimerStatus.PENDING)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from engine import audit
-from engine.errors import Conflict
+from engine.errors import N_, Conflict, Phrase
 
 
 @contextmanager
@@ -27,18 +27,26 @@ def atomic(session: Session, conflict_message: str, **context) -> Iterator[None]
         session.commit()
     except StaleDataError as err:
         _rollback(session)
-        raise Conflict(f"{conflict_message}: it was changed at the same time by someone else", **context) from err
+        raise Conflict(N_("%(what)s: it was changed at the same time by someone else"), params=_what(conflict_message),
+                       **context) from err
     except IntegrityError as err:
         _rollback(session)
-        raise Conflict(f"{conflict_message}: it collides with a change made at the same time", **context) from err
+        raise Conflict(N_("%(what)s: it collides with a change made at the same time"), params=_what(conflict_message),
+                       **context) from err
     except OperationalError as err:
         _rollback(session)
         if _is_lock_timeout(err):
-            raise Conflict(f"{conflict_message}: the database was busy with a concurrent change", **context) from err
+            raise Conflict(N_("%(what)s: the database was busy with a concurrent change"),
+                           params=_what(conflict_message), **context) from err
         raise
     except BaseException:
         _rollback(session)
         raise
+
+
+def _what(conflict_message: str) -> dict:
+    """The operation that failed, translatable: callers mark it with `N_` or pass a `Phrase`."""
+    return {"what": conflict_message if isinstance(conflict_message, Phrase) else Phrase(conflict_message)}
 
 
 def _rollback(session: Session) -> None:

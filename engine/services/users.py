@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from engine import audit
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import N_, Conflict, InvalidInput, NotFound, Phrase, field_error
 from engine.models import ApiToken, User, UserRole
 from engine.services.transaction import atomic
 
@@ -45,13 +45,13 @@ class UserService:
         session = self.engine.session()
         username = username.strip()
         if not username:
-            raise InvalidInput("a username is required", [{"field": "/username", "message": "required"}])
+            raise InvalidInput(N_("a username is required"), [field_error("/username", N_("required"))])
         roles = self.engine.directory.check_roles(roles)
         institution, unit = self.engine.directory.check_placement(institution, unit)
         if not service_account and not password:
-            raise InvalidInput("a person's account needs a password")
+            raise InvalidInput(N_("a person's account needs a password"))
         if session.scalar(select(User.id).where(User.username == username)) is not None:
-            raise Conflict(f"user {username!r} already exists")
+            raise Conflict(N_("user %(user)r already exists"), params={"user": username})
         now = self.engine.clock.now()
         user = User(
             username=username, full_name=full_name, institution_code=institution or None, unit_code=unit or None,
@@ -60,7 +60,7 @@ class UserService:
         )
         user.role_rows = [UserRole(role=role) for role in sorted(set(roles))]
         session.add(user)
-        with atomic(session, f"user {username!r} could not be created"):
+        with atomic(session, Phrase(N_("user %(user)r could not be created"), user=username)):
             audit.record(session, now, actor, "user_created", data={
                 "username": username, "roles": roles, "full_name": full_name, "institution": institution,
                 "unit": unit, "service_account": service_account,
@@ -94,7 +94,7 @@ class UserService:
         if not diff:
             return user
         now = self.engine.clock.now()
-        with atomic(session, f"user {username!r} could not be changed"):
+        with atomic(session, Phrase(N_("user %(user)r could not be changed"), user=username)):
             user.full_name = after["full_name"]
             user.institution_code, user.unit_code = after["institution"], after["unit"]
             user.active = after["active"]
@@ -128,14 +128,14 @@ class UserService:
         if row is None or row.revoked_at is not None:
             return
         now = self.engine.clock.now()
-        with atomic(session, "the token could not be revoked"):
+        with atomic(session, N_("the token could not be revoked")):
             row.revoked_at = now
             audit.record(session, now, row.user.username, "token_revoked")
 
     def by_username(self, username: str) -> User:
         user = self.engine.session().scalar(select(User).where(User.username == username))
         if user is None:
-            raise NotFound(f"user {username!r} does not exist")
+            raise NotFound(N_("user %(user)r does not exist"), params={"user": username})
         return user
 
     def authenticate(self, username: str, password: str) -> User | None:
@@ -156,7 +156,7 @@ class UserService:
         now = self.engine.clock.now()
         ttl = ttl or timedelta(hours=self.engine.settings.token_ttl_hours)
         session.add(ApiToken(user_id=user.id, token_hash=token_digest(token), created_at=now, expires_at=now + ttl))
-        with atomic(session, "the token could not be issued"):
+        with atomic(session, N_("the token could not be issued")):
             audit.record(session, now, user.username, "token_issued")
         return token
 

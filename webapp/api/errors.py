@@ -21,6 +21,7 @@ from engine.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    Phrase,
 )
 from webapp.api.schemas import ErrorSchema
 from webapp.auth import TooManyAttempts, Unauthorized
@@ -101,7 +102,12 @@ class LietaApi(Api):
 def translated(template: str, params: dict | None) -> str:
     """An engine message in the request's language (the English template when the catalogue has
     no translation yet)."""
-    return _(template, **params) if params else _(template)
+    if not params:
+        return _(template)
+    return _(template, **{
+        name: translated(value.template, value.params) if isinstance(value, Phrase) else value
+        for name, value in params.items()
+    })
 
 
 def localised(errors):
@@ -129,7 +135,9 @@ def init_app(app: Flask) -> None:
         status = next((code for cls, code in STATUS_BY_ERROR if isinstance(err, cls)), 500)
         errors = None
         if isinstance(err, DeploymentInvalid):
-            errors = [p.as_dict() for p in err.problems]
+            errors = [
+                p.as_dict() | ({"message": translated(p.template, p.params)} if p.template else {}) for p in err.problems
+            ]
         elif isinstance(err, InvalidInput):
             errors = err.errors
         if status == 500:

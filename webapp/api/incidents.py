@@ -2,7 +2,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.errors import PermissionDenied
+from engine.errors import N_, PermissionDenied
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine
 
@@ -34,7 +34,7 @@ class IncidentQuerySchema(Schema):
 def _admin():
     user = current_user()
     if not user.is_admin:
-        raise PermissionDenied("only an admin may manage incidents")
+        raise PermissionDenied(N_("only an admin may manage incidents"))
     return user
 
 

@@ -2,7 +2,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from engine.errors import PermissionDenied
+from engine.errors import N_, PermissionDenied
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine
 
@@ -60,5 +60,5 @@ class MessagesView(MethodView):
     def get(self, query):
         """Recent messages; `status=expired` lists those that never found their case (admin)."""
         if not current_user().is_admin:
-            raise PermissionDenied("only an admin may list messages")
+            raise PermissionDenied(N_("only an admin may list messages"))
         return get_engine().messages.unmatched(query.get("status"), query["limit"])

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import func, select
 
-from engine.errors import Conflict, PermissionDenied
+from engine.errors import N_, Conflict, PermissionDenied, Phrase
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
@@ -28,7 +28,7 @@ PROFILE_FIELDS = ("full_name", "territories", "languages", "juvenile", "daily_ca
 
 
 def _may_read(actor: User) -> None:
-    require_role(actor, *MANAGERS, action="see the advocates")
+    require_role(actor, *MANAGERS, action=N_("see the advocates"))
 
 
 def _normalised(fields: dict) -> dict:
@@ -97,11 +97,11 @@ def get_advocate(actor: User, advocate_id: int) -> dict:
 
 
 def create_advocate(actor: User, fields: dict) -> dict:
-    require_role(actor, *MANAGERS, action="add advocates")
+    require_role(actor, *MANAGERS, action=N_("add advocates"))
     session = db.session
     fields = _normalised(fields)
     if session.scalar(select(Advocate.id).where(Advocate.code == fields["code"])) is not None:
-        raise Conflict(f"an advocate with code {fields['code']!r} already exists")
+        raise Conflict(N_("an advocate with code %(code)r already exists"), params={"code": fields["code"]})
     moment = now()
     location = fields.get("office_location") or [0.0, 0.0]
     advocate = Advocate(
@@ -111,7 +111,7 @@ def create_advocate(actor: User, fields: dict) -> dict:
         office_x_km=float(location[0]), office_y_km=float(location[1]), active=fields.get("active", True),
         created_at=moment, updated_at=moment,
     )
-    with atomic(session, f"advocate {fields['code']!r} could not be added"):
+    with atomic(session, Phrase(N_("advocate %(code)r could not be added"), code=fields["code"])):
         session.add(advocate)
         session.flush()
         record(actor.username, "advocate_created", advocate_id=advocate.id, **_audit_fields(fields))
@@ -119,11 +119,11 @@ def create_advocate(actor: User, fields: dict) -> dict:
 
 
 def update_advocate(actor: User, advocate_id: int, fields: dict) -> dict:
-    require_role(actor, *MANAGERS, action="change advocates")
+    require_role(actor, *MANAGERS, action=N_("change advocates"))
     session = db.session
     advocate = get_or_404(Advocate, advocate_id, "advocate")
     fields = _normalised(fields)
-    with atomic(session, f"advocate {advocate_id} could not be changed"):
+    with atomic(session, Phrase(N_("advocate %(id)s could not be changed"), id=advocate_id)):
         for name in PROFILE_FIELDS:
             if name in fields:
                 setattr(advocate, name, fields[name])
@@ -140,20 +140,20 @@ def update_advocate(actor: User, advocate_id: int, fields: dict) -> dict:
 
 
 def add_leave(actor: User, advocate_id: int, start: dt.date, end: dt.date, reason: str = "") -> dict:
-    require_role(actor, *MANAGERS, action="record advocates' leave")
+    require_role(actor, *MANAGERS, action=N_("record advocates' leave"))
     advocate = get_or_404(Advocate, advocate_id, "advocate")
     return people.add_leave(actor.username, advocate, AdvocateLeave, "advocate", start, end, reason)
 
 
 def delete_leave(actor: User, advocate_id: int, leave_id: int) -> None:
-    require_role(actor, *MANAGERS, action="record advocates' leave")
+    require_role(actor, *MANAGERS, action=N_("record advocates' leave"))
     people.delete_leave(actor.username, AdvocateLeave, "advocate", advocate_id, leave_id)
 
 
 def assignments(actor: User, advocate_id: int, start: dt.date | None = None, end: dt.date | None = None) -> list[dict]:
     advocate = get_or_404(Advocate, advocate_id, "advocate")
     if advocate.user_id != actor.id and not (actor.is_admin or set(MANAGERS) & actor.roles):
-        raise PermissionDenied("only admin, legal_aid_officer or the advocate may see these assignments")
+        raise PermissionDenied(N_("only admin, legal_aid_officer or the advocate may see these assignments"))
     query = select(AdvocateAssignment).where(AdvocateAssignment.advocate_id == advocate_id)
     if start:
         query = query.where(AdvocateAssignment.assigned_on >= start)

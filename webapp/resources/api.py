@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
+from engine.errors import N_
 from webapp.auth import current_user
 from webapp.resources import advocates, calendar_feed, hearings, prosecutors, rosters
 
@@ -304,7 +305,7 @@ class RostersView(MethodView):
         from webapp.resources.common import require_role
 
         actor = current_user()
-        require_role(actor, action="solve rosters")
+        require_role(actor, action=N_("solve rosters"))
         # The request holds a worker while the solver runs: never longer than the configured bound.
         limit = min(body["time_limit"], current_app.config["LIETA_SETTINGS"].solver_max_seconds)
         row = rosters.solve_month(actor.username, body["month"], regions=body.get("regions"), time_limit=limit)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import select
 
 from engine import audit
-from engine.errors import EngineError, InvalidInput
+from engine.errors import N_, EngineError, InvalidInput
 from engine.service_registry import current_call
 from webapp.extensions import db
 from webapp.resources.advocates import is_available, load_by_advocate
@@ -59,10 +59,10 @@ def build_request(params: dict, data: dict, case_id: str | None) -> dict:
     falling back to the task data. Names of the bundled legal-aid process are understood too
     (court_territory, person_is_minor, detained, declined_advocates)."""
     if case_id in (None, ""):
-        raise InvalidInput("the calling case has no case number: its data needs case_number (or case_id)")
+        raise InvalidInput(N_("the calling case has no case number: its data needs case_number (or case_id)"))
     territory = _value(params, data, "territory", "court_territory")
     if territory is None:
-        raise InvalidInput("the request names no court territory: give territory (or court_territory)")
+        raise InvalidInput(N_("the request names no court territory: give territory (or court_territory)"))
     territory = territory_name(territory)
     language = str(_value(params, data, "language", default="lv")).strip().lower()
     location = _value(params, data, "location")
@@ -70,7 +70,7 @@ def build_request(params: dict, data: dict, case_id: str | None) -> dict:
         location = list(TERRITORIES[territory])
     elif not (isinstance(location, list | tuple) and len(location) == 2
               and all(isinstance(v, int | float) and not isinstance(v, bool) for v in location)):
-        raise InvalidInput(f"location must be a pair [x_km, y_km], got {location!r}")
+        raise InvalidInput(N_("location must be a pair [x_km, y_km], got %(location)r"), params={"location": location})
     return {
         "id": "request",
         "case_id": str(case_id),
@@ -126,7 +126,7 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
 
     call = current_call.get()
     if call is None:
-        raise InvalidInput(f"{OPERATION} runs only as a service task of a case")
+        raise InvalidInput(N_("%(operation)s runs only as a service task of a case"), params={"operation": OPERATION})
     moment = engine.clock.now()
     day = riga_date(moment)
     request = build_request(params, task_data, call.case_reference)
@@ -134,7 +134,7 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
     try:
         result = legal_aid.solve(legal_aid.parse_problem(problem), time_limit=TIME_LIMIT_SECONDS)
     except SolverInputError as err:
-        raise InvalidInput(f"the legal-aid input is invalid: {err}") from err
+        raise InvalidInput(N_("the legal-aid input is invalid: %(problem)s"), params={"problem": str(err)}) from err
     if not result.assignments:
         reason = result.unassigned[0].reason if result.unassigned else "no advocate is eligible"
         raise NoAdvocateAvailable(

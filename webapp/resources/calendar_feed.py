@@ -9,7 +9,7 @@ import secrets
 
 from sqlalchemy import select
 
-from engine.errors import NotFound, PermissionDenied
+from engine.errors import N_, NotFound, PermissionDenied
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
@@ -34,11 +34,11 @@ def _active(session, user_id: int) -> list[CalendarToken]:
 def issue(actor: User) -> str:
     """A new secret for the user's feed; any previous one stops working."""
     if for_user(actor) is None:
-        raise PermissionDenied("only a user linked to a prosecutor has a duty calendar")
+        raise PermissionDenied(N_("only a user linked to a prosecutor has a duty calendar"))
     session = db.session
     token = secrets.token_urlsafe(32)
     moment = now()
-    with atomic(session, "the calendar link could not be created"):
+    with atomic(session, N_("the calendar link could not be created")):
         revoked = _active(session, actor.id)
         for row in revoked:
             row.revoked_at = moment
@@ -50,10 +50,10 @@ def issue(actor: User) -> str:
 def revoke(actor: User) -> int:
     session = db.session
     moment = now()
-    with atomic(session, "the calendar link could not be revoked"):
+    with atomic(session, N_("the calendar link could not be revoked")):
         rows = _active(session, actor.id)
         if not rows:
-            raise NotFound("you have no calendar link to revoke")
+            raise NotFound(N_("you have no calendar link to revoke"))
         for row in rows:
             row.revoked_at = moment
         record(actor.username, "calendar_token_revoked", user_id=actor.id, revoked=len(rows))
@@ -67,7 +67,7 @@ def feed(token: str) -> str:
     user = session.get(User, row.user_id) if row is not None and row.revoked_at is None else None
     prosecutor = for_user(user) if user is not None and user.active else None
     if prosecutor is None:
-        raise NotFound("there is no calendar at this address")
+        raise NotFound(N_("there is no calendar at this address"))
     moment = now()
     slots = approved_slots(prosecutor.id, moment - dt.timedelta(days=FEED_HISTORY_DAYS))
     return render(f"Lieta — dežūras: {prosecutor.full_name}", slots, moment)

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from zoneinfo import ZoneInfo
 
-from engine.errors import InvalidInput, PermissionDenied
+from engine.errors import N_, InvalidInput, PermissionDenied, Phrase, field_error
 from engine.models import User
 
 RIGA = ZoneInfo("Europe/Riga")
@@ -37,8 +37,9 @@ def territory_name(value, field: str = "territory") -> str:
     name = _BY_SLUG.get(slug(value)) if isinstance(value, str) else None
     if name is None:
         raise InvalidInput(
-            f"{field}: unknown court territory {value!r} (known: {', '.join(TERRITORIES)})",
-            [{"field": f"/{field}", "message": f"unknown court territory {value!r}"}],
+            N_("%(field)s: unknown court territory %(value)r (known: %(known)s)"),
+            [field_error(f"/{field}", N_("unknown court territory %(value)r"), value=value)],
+            params={"field": field, "value": value, "known": ", ".join(TERRITORIES)},
         )
     return name
 
@@ -55,7 +56,7 @@ def riga_moment(day: dt.date, clock_time: str) -> dt.datetime:
 def require_role(user: User, *roles: str, action: str) -> None:
     if not (user.is_admin or any(role in user.roles for role in roles)):
         needed = ", ".join(("admin", *roles))
-        raise PermissionDenied(f"only {needed} may {action}")
+        raise PermissionDenied(N_("only %(needed)s may %(action)s"), params={"needed": needed, "action": Phrase(action)})
 
 
 def parse_month(text: str) -> tuple[dt.date, int]:
@@ -63,8 +64,9 @@ def parse_month(text: str) -> tuple[dt.date, int]:
     match = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
     if not match or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2999:
         raise InvalidInput(
-            f"the month must be written YYYY-MM, e.g. 2027-01 (got {text!r})",
-            [{"field": "/month", "message": "expected YYYY-MM"}],
+            N_("the month must be written YYYY-MM, e.g. 2027-01 (got %(text)r)"),
+            [field_error("/month", N_("expected YYYY-MM"))],
+            params={"text": text},
         )
     first = dt.date(int(match.group(1)), int(match.group(2)), 1)
     following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.errors import InvalidInput
+from engine.errors import N_, InvalidInput, field_error
 from engine.models import User
 from webapp.resources.common import require_role
 
@@ -13,7 +13,7 @@ def propose(actor: User, body: dict, time_limit: float | None = None) -> dict:
     """`body` is a hearings problem (docs/solvers.md) plus `hearing_id` (defaults to the only or
     first hearing), `schedule` (hearings already placed, as in a result) and `count`; the search
     gives up after `time_limit` seconds (422 on `/time_limit`)."""
-    require_role(actor, *ROLES, action="ask for hearing slots")
+    require_role(actor, *ROLES, action=N_("ask for hearing slots"))
     from solvers import SolverInputError, hearings  # CP-SAT loads slowly: only when first needed
 
     body = dict(body)
@@ -21,9 +21,9 @@ def propose(actor: User, body: dict, time_limit: float | None = None) -> dict:
     schedule = body.pop("schedule", [])
     hearing_id = body.pop("hearing_id", None)
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= 20:
-        raise InvalidInput("count must be a whole number from 1 to 20", [{"field": "/count", "message": "1..20"}])
+        raise InvalidInput(N_("count must be a whole number from 1 to 20"), [{"field": "/count", "message": "1..20"}])
     if not isinstance(schedule, list):
-        raise InvalidInput("schedule must be a list of placed hearings", [{"field": "/schedule", "message": "not a list"}])
+        raise InvalidInput(N_("schedule must be a list of placed hearings"), [field_error("/schedule", N_("not a list"))])
     try:
         problem = hearings.parse_problem(body)
         if hearing_id is None:
@@ -34,5 +34,6 @@ def propose(actor: User, body: dict, time_limit: float | None = None) -> dict:
         proposals = hearings.propose_slots(problem, str(hearing_id), schedule, count=count, time_limit=time_limit)
     except SolverInputError as err:
         field = "/" + err.field.replace(".", "/").replace("[", "/").replace("]", "") if err.field else "/"
-        raise InvalidInput(f"the hearing request is invalid: {err}", [{"field": field, "message": err.message}]) from err
+        raise InvalidInput(N_("the hearing request is invalid: %(problem)s"), [{"field": field, "message": err.message}],
+                           params={"problem": str(err)}) from err
     return {"hearing_id": str(hearing_id), "proposals": proposals}

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import select
 
 from engine import audit
-from engine.errors import InvalidInput, NotFound
+from engine.errors import N_, InvalidInput, NotFound, Phrase, field_error
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.engine_ext import get_engine
@@ -26,6 +26,10 @@ LINK_ROLES = {
 }
 
 
+# The kinds of record named in messages, marked so the catalogues translate them.
+KIND_NAMES = (N_("advocate"), N_("prosecutor"))
+
+
 def user_id_for(username: str | None, kind: str) -> int | None:
     """The id of the user to link to a `kind` record (None unlinks); 422 when there is no such
     user or the user does not hold one of the kind's roles (an admin is no exception)."""
@@ -33,13 +37,14 @@ def user_id_for(username: str | None, kind: str) -> int | None:
         return None
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise InvalidInput(f"user: no user named {username!r}", [{"field": "/user", "message": "no such user"}])
+        raise InvalidInput(N_("user: no user named %(user)r"), [field_error("/user", N_("no such user"))], params={"user": username})
     allowed = LINK_ROLES[kind]
     if not set(allowed) & user.roles:
         needed = " or ".join(allowed)
         raise InvalidInput(
-            f"user {username!r} cannot be linked to a {kind} record: they do not hold the role {needed}",
-            [{"field": "/user", "message": f"needs the role {needed}"}],
+            N_("user %(user)r cannot be linked to a %(kind)s record: they do not hold the role %(needed)s"),
+            [field_error("/user", N_("needs the role %(needed)s"), needed=needed)],
+            params={"user": username, "kind": Phrase(kind), "needed": needed},
         )
     return user.id
 
@@ -54,8 +59,8 @@ def username_of(user_id: int | None) -> str | None:
 def check_leave(start: dt.date, end: dt.date) -> None:
     if end < start:
         raise InvalidInput(
-            "the leave must end on or after its first day",
-            [{"field": "/end_date", "message": "before start_date"}],
+            N_("the leave must end on or after its first day"),
+            [field_error("/end_date", N_("before start_date"))],
         )
 
 
@@ -72,7 +77,7 @@ def add_leave(actor: str, owner, leave_model, kind: str, start: dt.date, end: dt
     check_leave(start, end)
     session = db.session
     leave = leave_model(**{kind: owner}, start_date=start, end_date=end, reason=reason)
-    with atomic(session, "the leave could not be recorded"):
+    with atomic(session, N_("the leave could not be recorded")):
         session.add(leave)
         session.flush()
         record(actor, f"{kind}_leave_added", **{f"{kind}_id": owner.id}, leave_id=leave.id,
@@ -84,8 +89,9 @@ def delete_leave(actor: str, leave_model, kind: str, owner_id: int, leave_id: in
     session = db.session
     leave = session.get(leave_model, leave_id)
     if leave is None or getattr(leave, f"{kind}_id") != owner_id:
-        raise NotFound(f"{kind} {owner_id} has no leave entry {leave_id}")
-    with atomic(session, "the leave could not be removed"):
+        raise NotFound(N_("%(kind)s %(owner)s has no leave entry %(leave)s"),
+                       params={"kind": Phrase(kind), "owner": owner_id, "leave": leave_id})
+    with atomic(session, N_("the leave could not be removed")):
         session.delete(leave)
         record(actor, f"{kind}_leave_removed", **{f"{kind}_id": owner_id}, leave_id=leave_id,
                start_date=leave.start_date, end_date=leave.end_date)
@@ -94,7 +100,7 @@ def delete_leave(actor: str, leave_model, kind: str, owner_id: int, leave_id: in
 def get_or_404(model, row_id: int, what: str):
     row = db.session.get(model, row_id, populate_existing=True)
     if row is None:
-        raise NotFound(f"{what} {row_id} does not exist")
+        raise NotFound(N_("%(what)s %(id)s does not exist"), params={"what": Phrase(what), "id": row_id})
     return row
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 from sqlalchemy import select
 
-from engine.errors import Conflict
+from engine.errors import N_, Conflict, Phrase
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
@@ -38,7 +38,7 @@ def for_user(user: User) -> Prosecutor | None:
 
 
 def list_prosecutors(actor: User, region: str | None = None, active: bool | None = None) -> list[dict]:
-    require_role(actor, *READERS, action="see the prosecutors")
+    require_role(actor, *READERS, action=N_("see the prosecutors"))
     query = select(Prosecutor).order_by(Prosecutor.code)
     if active is not None:
         query = query.where(Prosecutor.active == active)
@@ -52,22 +52,22 @@ def list_prosecutors(actor: User, region: str | None = None, active: bool | None
 def get_prosecutor(actor: User, prosecutor_id: int) -> dict:
     prosecutor = get_or_404(Prosecutor, prosecutor_id, "prosecutor")
     if prosecutor.user_id != actor.id:
-        require_role(actor, *READERS, action="see the prosecutors")
+        require_role(actor, *READERS, action=N_("see the prosecutors"))
     return to_dict(prosecutor)
 
 
 def create_prosecutor(actor: User, fields: dict) -> dict:
-    require_role(actor, action="add prosecutors")
+    require_role(actor, action=N_("add prosecutors"))
     session = db.session
     fields = _normalised(fields)
     if session.scalar(select(Prosecutor.id).where(Prosecutor.code == fields["code"])) is not None:
-        raise Conflict(f"a prosecutor with code {fields['code']!r} already exists")
+        raise Conflict(N_("a prosecutor with code %(code)r already exists"), params={"code": fields["code"]})
     moment = now()
     prosecutor = Prosecutor(
         code=fields["code"], full_name=fields["full_name"], user_id=user_id_for(fields.get("user"), "prosecutor"),
         regions=fields["regions"], active=fields.get("active", True), created_at=moment, updated_at=moment,
     )
-    with atomic(session, f"prosecutor {fields['code']!r} could not be added"):
+    with atomic(session, Phrase(N_("prosecutor %(code)r could not be added"), code=fields["code"])):
         session.add(prosecutor)
         session.flush()
         record(actor.username, "prosecutor_created", prosecutor_id=prosecutor.id, **fields)
@@ -75,11 +75,11 @@ def create_prosecutor(actor: User, fields: dict) -> dict:
 
 
 def update_prosecutor(actor: User, prosecutor_id: int, fields: dict) -> dict:
-    require_role(actor, action="change prosecutors")
+    require_role(actor, action=N_("change prosecutors"))
     session = db.session
     prosecutor = get_or_404(Prosecutor, prosecutor_id, "prosecutor")
     fields = _normalised(fields)
-    with atomic(session, f"prosecutor {prosecutor_id} could not be changed"):
+    with atomic(session, Phrase(N_("prosecutor %(id)s could not be changed"), id=prosecutor_id)):
         for name in ("full_name", "regions", "active"):
             if name in fields:
                 setattr(prosecutor, name, fields[name])
@@ -94,11 +94,11 @@ def update_prosecutor(actor: User, prosecutor_id: int, fields: dict) -> dict:
 
 
 def add_leave(actor: User, prosecutor_id: int, start: dt.date, end: dt.date, reason: str = "") -> dict:
-    require_role(actor, action="record prosecutors' leave")
+    require_role(actor, action=N_("record prosecutors' leave"))
     prosecutor = get_or_404(Prosecutor, prosecutor_id, "prosecutor")
     return people.add_leave(actor.username, prosecutor, ProsecutorLeave, "prosecutor", start, end, reason)
 
 
 def delete_leave(actor: User, prosecutor_id: int, leave_id: int) -> None:
-    require_role(actor, action="record prosecutors' leave")
+    require_role(actor, action=N_("record prosecutors' leave"))
     people.delete_leave(actor.username, ProsecutorLeave, "prosecutor", prosecutor_id, leave_id)

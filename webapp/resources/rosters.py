@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy import func, select
 
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import N_, Conflict, InvalidInput, NotFound, Phrase, field_error
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
@@ -71,7 +71,7 @@ def build_problem(first: dt.date, days: int, regions: list[str], shifts=DEFAULT_
         entries.append({"id": p.code, "regions": [r for r in p.regions if r in regions],
                         "unavailable": unavailable, "prior_duties": prior.get(p.id, 0)})
     if last < first:
-        raise InvalidInput("the roster needs at least one day")
+        raise InvalidInput(N_("the roster needs at least one day"))
     return {"start": first.isoformat(), "days": days, "regions": list(regions), "shifts": [dict(s) for s in shifts],
             "prosecutors": entries, "rules": dict(rules or DEFAULT_RULES)}
 
@@ -85,7 +85,7 @@ def solve_month(actor: str, month: str, *, regions: list[str] | None = None, tim
     first, days = parse_month(month)
     regions = [territory_name(r, "regions") for r in (regions or list(TERRITORIES))]
     if time_limit <= 0:
-        raise InvalidInput("the time limit must be positive")
+        raise InvalidInput(N_("the time limit must be positive"))
     say("loading", f"prosecutors, leave and prior duties for {month}")
     problem = build_problem(first, days, regions, rules=rules)
     if not problem["prosecutors"]:
@@ -93,7 +93,7 @@ def solve_month(actor: str, month: str, *, regions: list[str] | None = None, tim
     try:
         parsed = roster.parse_problem(problem)
     except SolverInputError as err:
-        raise InvalidInput(f"the roster input is invalid: {err}") from err
+        raise InvalidInput(N_("the roster input is invalid: %(problem)s"), params={"problem": str(err)}) from err
     say("solving", f"{len(problem['prosecutors'])} prosecutors, {days * len(regions) * len(problem['shifts'])} "
                    f"slots, time limit {time_limit:g} s")
     result = roster.solve(parsed, time_limit=time_limit)
@@ -104,7 +104,7 @@ def solve_month(actor: str, month: str, *, regions: list[str] | None = None, tim
     moment = now()
     by_code = {p.code: p.id for p in session.scalars(select(Prosecutor))}
     hours = {s["id"]: (s["start"], s["hours"]) for s in problem["shifts"]}
-    with atomic(session, f"the roster for {month} could not be stored"):
+    with atomic(session, Phrase(N_("the roster for %(month)s could not be stored"), month=month)):
         version = (session.scalar(select(func.max(Roster.version)).where(Roster.month == month)) or 0) + 1
         row = Roster(
             month=month, version=version, status=RosterStatus.DRAFT, created_at=moment, created_by=actor,
@@ -133,25 +133,28 @@ def approve(actor: User | str, roster_id: int | None = None, month: str | None =
     Without `roster_id`, the month's latest draft."""
     name = actor if isinstance(actor, str) else actor.username
     if not isinstance(actor, str):
-        require_role(actor, action="approve rosters")
+        require_role(actor, action=N_("approve rosters"))
     session = db.session
     if roster_id is not None:
         row = session.get(Roster, roster_id, populate_existing=True)
         if row is None:
-            raise NotFound(f"roster {roster_id} does not exist")
+            raise NotFound(N_("roster %(roster)s does not exist"), params={"roster": roster_id})
     else:
         parse_month(month)
         row = session.scalar(select(Roster).where(Roster.month == month, Roster.status == RosterStatus.DRAFT)
                              .order_by(Roster.version.desc()).limit(1))
         if row is None:
-            raise NotFound(f"there is no draft roster for {month}: run 'roster solve --month {month}' first")
+            raise NotFound(N_("there is no draft roster for %(month)s: run 'roster solve --month %(month)s' first"),
+                           params={"month": month})
     if row.status != RosterStatus.DRAFT:
-        raise Conflict(f"roster {row.month} v{row.version} is {row.status}, not a draft")
+        raise Conflict(N_("roster %(month)s v%(version)s is %(status)s, not a draft"),
+                       params={"month": row.month, "version": row.version, "status": str(row.status)})
     if row.unfilled:
-        raise Conflict(f"roster {row.month} v{row.version} leaves {len(row.unfilled)} slots unfilled: solve again "
-                       "with a longer time limit or more prosecutors")
+        raise Conflict(N_("roster %(month)s v%(version)s leaves %(unfilled)s slots unfilled: solve again "
+                          "with a longer time limit or more prosecutors"),
+                       params={"month": row.month, "version": row.version, "unfilled": len(row.unfilled)})
     moment = now()
-    with atomic(session, f"roster {row.month} v{row.version} could not be approved"):
+    with atomic(session, Phrase(N_("roster %(month)s v%(version)s could not be approved"), month=row.month, version=row.version)):
         superseded = list(session.scalars(select(Roster).where(
             Roster.month == row.month, Roster.status == RosterStatus.APPROVED, Roster.id != row.id)))
         for old in superseded:
@@ -163,7 +166,7 @@ def approve(actor: User | str, roster_id: int | None = None, month: str | None =
 
 
 def list_rosters(actor: User, month: str | None = None) -> list[Roster]:
-    require_role(actor, *READERS, action="see rosters")
+    require_role(actor, *READERS, action=N_("see rosters"))
     query = select(Roster).order_by(Roster.month, Roster.version)
     if month:
         parse_month(month)
@@ -172,10 +175,10 @@ def list_rosters(actor: User, month: str | None = None) -> list[Roster]:
 
 
 def get_roster(actor: User, roster_id: int) -> Roster:
-    require_role(actor, *READERS, action="see rosters")
+    require_role(actor, *READERS, action=N_("see rosters"))
     row = db.session.get(Roster, roster_id)
     if row is None:
-        raise NotFound(f"roster {roster_id} does not exist")
+        raise NotFound(N_("roster %(roster)s does not exist"), params={"roster": roster_id})
     return row
 
 
@@ -202,21 +205,21 @@ def approved_slots(prosecutor_id: int | None, start: dt.datetime | None = None,
 def duty_slots(actor: User, prosecutor: str | None, start: dt.date | None, end: dt.date | None) -> list[DutySlot]:
     """Approved duty slots; `prosecutor` is `me`, a prosecutor id, or None (everyone: readers only)."""
     if start and end and end < start:
-        raise InvalidInput("`to` is before `from`", [{"field": "/to", "message": "before from"}])
+        raise InvalidInput(N_("`to` is before `from`"), [field_error("/to", N_("before from"))])
     if prosecutor == "me":
         own = for_user(actor)
         if own is None:
-            raise NotFound("your user is not linked to a prosecutor")
+            raise NotFound(N_("your user is not linked to a prosecutor"))
         prosecutor_id = own.id
     else:
-        require_role(actor, *READERS, action="see other prosecutors' duties")
+        require_role(actor, *READERS, action=N_("see other prosecutors' duties"))
         if prosecutor is None:
             prosecutor_id = None
         elif prosecutor.isdigit():
             prosecutor_id = int(prosecutor)
         else:
-            raise InvalidInput("prosecutor must be `me` or a prosecutor id",
-                               [{"field": "/prosecutor", "message": "expected me or an id"}])
+            raise InvalidInput(N_("prosecutor must be `me` or a prosecutor id"),
+                               [field_error("/prosecutor", N_("expected me or an id"))])
     lower = riga_moment(start, "00:00") if start else None
     upper = riga_moment(end + dt.timedelta(days=1), "00:00") if end else None
     return approved_slots(prosecutor_id, lower, upper)
@@ -245,7 +248,7 @@ def roster_dict(row: Roster, with_slots: bool = False) -> dict:
 def get_roster_row(roster_id: int) -> Roster:
     row = db.session.get(Roster, roster_id)
     if row is None:
-        raise NotFound(f"roster {roster_id} does not exist")
+        raise NotFound(N_("roster %(roster)s does not exist"), params={"roster": roster_id})
     return row
 
 

@@ -7,6 +7,7 @@ import random
 
 from sqlalchemy import select
 
+from engine.errors import N_
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
@@ -40,7 +41,7 @@ def seed_demo(seed: int = 2027) -> dict[str, int]:
     have_adv = set(session.scalars(select(Advocate.code)))
     have_pro = set(session.scalars(select(Prosecutor.code)))
     made = {"advocates": 0, "prosecutors": 0, "linked": 0}
-    with atomic(session, "the demo data could not be created"):
+    with atomic(session, N_("the demo data could not be created")):
         for territory, count in ADVOCATES.items():
             cx, cy = TERRITORIES[territory]
             for n in range(1, count + 1):
