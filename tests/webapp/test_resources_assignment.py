@@ -281,3 +281,15 @@ def test_the_case_comes_from_the_call_not_from_a_parameter(api, advocates):
     assert body["status"] == "running", body
     [row] = api.get(f"/api/v1/advocates/{advocates['riga-ru']}/assignments").json
     assert (row["case_id"], row["process_instance_id"]) == ("K-5", instance_id)
+
+
+def test_an_officer_sees_only_the_assignments_of_cases_they_may_read(api, advocates):
+    with api.app.app_context():
+        api.engine().users.create("officer", "secret-officer", ["legal_aid_officer"])
+    body = request(api, case_id="K-78", language="ru")
+    path = f"/api/v1/advocates/{advocates['riga-ru']}/assignments"
+    assert api.get(path, as_user="officer").json == []  # the officer takes no part in this case
+    supervise = api.client.put("/api/v1/process-supervisors/assign_test", json={"roles": ["legal_aid_officer"]},
+                               headers=api.headers("admin"))
+    assert supervise.status_code == 200
+    assert [a["process_instance_id"] for a in api.get(path, as_user="officer").json] == [body["id"]]

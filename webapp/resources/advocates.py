@@ -7,8 +7,9 @@ import datetime as dt
 from sqlalchemy import func, select
 
 from engine.errors import N_, Conflict, PermissionDenied, Phrase
-from engine.models import User
+from engine.models import ProcessInstance, User
 from engine.services.transaction import atomic
+from webapp.engine_ext import get_engine
 from webapp.extensions import db
 from webapp.resources import people
 from webapp.resources.common import require_role, riga_date, territory_name
@@ -155,6 +156,11 @@ def assignments(actor: User, advocate_id: int, start: dt.date | None = None, end
     if advocate.user_id != actor.id and not (actor.is_admin or set(MANAGERS) & actor.roles):
         raise PermissionDenied(N_("only admin, legal_aid_officer or the advocate may see these assignments"))
     query = select(AdvocateAssignment).where(AdvocateAssignment.advocate_id == advocate_id)
+    if advocate.user_id != actor.id and not actor.is_admin:
+        # Need-to-know: an officer sees the assignments of cases they take part in or supervise
+        # (and those recorded by hand, outside any case), never every case of the advocate.
+        visible = select(ProcessInstance.id).where(get_engine().access.visible_instances(actor))
+        query = query.where(AdvocateAssignment.instance_id.is_(None) | AdvocateAssignment.instance_id.in_(visible))
     if start:
         query = query.where(AdvocateAssignment.assigned_on >= start)
     if end:
