@@ -14,7 +14,7 @@ from engine.models import HumanTask, InstanceStatus, ProcessInstance, ServiceGra
 from engine.roles import task_roles
 from engine.serialization import plain_input, to_plain
 from engine.services import lanes, runner
-from engine.services.access import AccessService, offered_condition
+from engine.services.access import AccessService, Standing, offered_condition
 from engine.services.change import unit_of_work
 from engine.services.transaction import atomic
 
@@ -30,27 +30,29 @@ class TaskService:
 
     def get(self, actor: User, task_id: str) -> HumanTask:
         """A task of a case the actor takes part in; of any other case it does not exist."""
+        return self._readable(actor, task_id)[0]
+
+    def _readable(self, actor: User, task_id: str) -> tuple[HumanTask, ProcessInstance, Standing]:
         task = self.engine.session().get(HumanTask, task_id, populate_existing=True)
         if task is None:
             raise NotFound(N_("task %(task)s does not exist"), params={"task": task_id})
-        self._case_visible(actor, task)
-        return task
+        instance, standing = self._case_visible(actor, task)
+        return task, instance, standing
 
     def detail(self, actor: User, task_id: str, language: str = "lv") -> tuple[HumanTask, dict, Rendered]:
         """A task with the data it shows (its form's fields and those its instructions read, as
         far as the reader may see them) and its instructions filled in with that data, in the
         reader's language (`lang` in the template)."""
-        task = self.get(actor, task_id)
-        instance, standing = self.engine.access.readable(actor, task.instance_id)
+        task, instance, standing = self._readable(actor, task_id)  # one visibility check, not two
         definition = self.engine.specs.get(self.engine.session(), task.definition_id)
         shown = definition.task_fields(task.element_id, task.form_file)
         visible = self.engine.access.visible_fields(actor, instance, standing)
         data = AccessService.filter_data(instance.data, shown if visible is None else shown & visible)
         return task, data, instructions.render(definition.instructions(task.element_id), data, language)
 
-    def _case_visible(self, actor: User, task: HumanTask) -> None:
+    def _case_visible(self, actor: User, task: HumanTask) -> tuple[ProcessInstance, Standing]:
         try:
-            self.engine.access.readable(actor, task.instance_id)
+            return self.engine.access.readable(actor, task.instance_id)
         except NotFound as err:
             raise NotFound(N_("task %(task)s does not exist"), params={"task": task.id}) from err
 
