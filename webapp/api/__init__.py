@@ -5,6 +5,7 @@ from webapp.api import (
     contract,
     deployments,
     errors,
+    fees,
     gate,
     incidents,
     instances,
@@ -24,9 +25,10 @@ def init_app(app: Flask) -> None:
     plugin.init_spec(api.spec)
     api.spec.plugins.append(plugin)
     app.extensions["lieta_api"] = api
-    for module in (auth, deployments, instances, tasks, messages, message_catalogue, incidents, users, roles):
+    for module in (auth, deployments, instances, tasks, messages, message_catalogue, incidents, users, roles, fees):
         api.register_blueprint(module.blp)
     errors.init_app(app)
+    fees.init_app(app)
     engine = app.extensions["lieta_engine"]
     gate.register_lookup(app, "instance_id", engine.instances.get)
     gate.register_lookup(app, "task_id", engine.tasks.get)

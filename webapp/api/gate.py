@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 PUBLIC_ENDPOINTS = frozenset({"auth.TokenView"})
 """Endpoints under /api/ reachable without a token (besides the OpenAPI document and its UI)."""
-PUBLIC_BLUEPRINTS = frozenset({"api-docs"})
+PUBLIC_BLUEPRINTS = frozenset({"api-docs", "fees"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_ID = 2**63 - 1
 """Largest id a database integer column holds; a path id beyond it names nothing (404)."""
