@@ -20,6 +20,7 @@ from collections.abc import Callable
 from jsonschema import FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from engine.classifier_forms import ClassifierMismatch
 from engine.errors import N_, field_error
 
 REQUIRED = N_("this field is required")
@@ -152,6 +153,8 @@ def describe(error: ValidationError, pointer: Callable[[list], str]) -> list[dic
         own = schema["x-pattern-message"]
         english = schema.get("x-pattern-message-en")
         return [{"field": here, "message": own, "texts": {"lv": own, "en": english if isinstance(english, str) else own}}]
+    if isinstance(error.cause, ClassifierMismatch):
+        return [field_error(here, error.cause.template, **error.cause.params)]
     if keyword == "format" and isinstance(error.cause, FormatProblem):
         return [field_error(here, error.cause.template)]
     if keyword in ("oneOf", "anyOf") and isinstance(value, list):

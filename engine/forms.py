@@ -26,7 +26,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource, Unresolvable
 from referencing.jsonschema import DRAFT202012
 
-from engine import regex_safety
+from engine import classifier_forms, regex_safety
 from engine.errors import N_, field_error
 from engine.form_errors import FORMAT_CHECKER, NOT_FINITE, NOT_IN_FORM, describe
 
@@ -200,6 +200,7 @@ _FormSchemaValidator = validators.extend(
         "pattern": _timed_pattern,
         "patternProperties": _timed_pattern_properties,
         "additionalProperties": _timed_additional_properties,
+        classifier_forms.KEYWORD: classifier_forms.check,
     },
 )
 

@@ -67,19 +67,6 @@ def parse_count(text: str | None) -> int:
     return int(text)
 
 
-def parse_day(text: str | None, today: date) -> date:
-    if text is None or text == "":
-        return today
-    try:
-        return date.fromisoformat(text) if len(text) == 10 else _bad_day()
-    except ValueError:
-        return _bad_day()
-
-
-def _bad_day() -> date:
-    raise InvalidInput(N_("the date is not valid"), [field_error("at", N_("write the date as YYYY-MM-DD"))])
-
-
 def schedule_on(scale: FeeScale, day: date) -> Schedule:
     schedule = scale.on(day)
     if schedule is None:

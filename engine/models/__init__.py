@@ -2,6 +2,7 @@
 
 from engine.models.access import ProcessSupervisor, ServiceGrant, SignInThrottle
 from engine.models.audit import AuditChain, AuditEvent
+from engine.models.classifier import Classifier, ClassifierEntry, ClassifierVersion
 from engine.models.deployment import Deployment, ProcessDefinition
 from engine.models.directory import Institution, Role, Unit
 from engine.models.incident import Incident, IncidentStatus
@@ -16,6 +17,9 @@ __all__ = [
     "ApiToken",
     "AuditChain",
     "AuditEvent",
+    "Classifier",
+    "ClassifierEntry",
+    "ClassifierVersion",
     "Institution",
     "ProcessSupervisor",
     "Role",

@@ -61,6 +61,10 @@ class DeploymentService:
             )
             # A model throws or catches only the messages the catalogue declares for its process.
             bundle.problems.extend(self.engine.catalogue.problems(bundle))
+            bundle.problems.extend(
+                Problem.of(file_name, None, None, phrase.template, **phrase.params)
+                for file_name, phrase in self.engine.classifiers.form_problems(bundle.forms)
+            )
         if bundle.errors:
             raise DeploymentInvalid(N_("the deployment was refused; nothing was stored"), bundle.errors)
 

@@ -62,6 +62,7 @@ class Engine:
         from engine.services.access import AccessService
         from engine.services.audit_log import AuditLogService
         from engine.services.audit_trail import AuditTrailService
+        from engine.services.classifiers import ClassifierService
         from engine.services.deployments import DeploymentService
         from engine.services.directory import DirectoryService
         from engine.services.incidents import IncidentService
@@ -100,6 +101,7 @@ class Engine:
         self.catalogue = CatalogueService(self)
         self.messages = MessageService(self)
         self.incidents = IncidentService(self)
+        self.classifiers = ClassifierService(self)
 
     def close(self) -> None:
         """Stop what the engine owns that outlives a request (the sandbox's evaluator processes)."""

@@ -113,8 +113,11 @@ class InstanceService:
             raise InvalidInput(N_("the start data is nested too deeply, too large or holds a number that is not finite"), errors)
         form_file, _ui_file = definition.start_form_files()
         validator = definition.form_validator(form_file) if form_file else None
-        if validator is not None and (errors := validator.errors(data)):
-            raise InvalidInput(N_("the start data does not match the process's start form"), errors)
+        if validator is not None:
+            with self.engine.classifiers.checking_forms():
+                errors = validator.errors(data)
+            if errors:
+                raise InvalidInput(N_("the start data does not match the process's start form"), errors)
 
     def new_row(self, definition: LoadedDefinition, actor: User | None, data: dict | None, business_key: str | None) -> ProcessInstance:
         """A new instance row, added to the session (the caller's unit of work saves its state)."""

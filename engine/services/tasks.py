@@ -197,7 +197,8 @@ class TaskService:
         definition = self.engine.specs.get(session, instance.definition_id)
         validator = definition.form_validator(task.form_file) if task.form_file else None
         if validator is not None:
-            errors = validator.errors(data)
+            with self.engine.classifiers.checking_forms():
+                errors = validator.errors(data)
             if errors:
                 raise InvalidInput(N_("the submitted data does not match the task's form"), errors, task_id=task_id)
 

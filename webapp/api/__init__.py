@@ -2,6 +2,7 @@ from flask import Flask
 
 from webapp.api import (
     auth,
+    classifiers,
     contract,
     deployments,
     errors,
@@ -25,7 +26,8 @@ def init_app(app: Flask) -> None:
     plugin.init_spec(api.spec)
     api.spec.plugins.append(plugin)
     app.extensions["lieta_api"] = api
-    for module in (auth, deployments, instances, tasks, messages, message_catalogue, incidents, users, roles, fees):
+    for module in (auth, deployments, instances, tasks, messages, message_catalogue, incidents, users, roles, fees,
+                   classifiers):
         api.register_blueprint(module.blp)
     errors.init_app(app)
     fees.init_app(app)

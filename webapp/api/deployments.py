@@ -65,7 +65,7 @@ class DefinitionsView(MethodView):
             form_file, ui_file = definition.start_form_files()
             listed.append({
                 "process_id": row.process_id, "version": row.version, "name": row.name, "deployed_at": row.deployed_at,
-                "start_form_schema": definition.shown_form(form_file, language),
+                "start_form_schema": engine.classifiers.with_choices(definition.shown_form(form_file, language), language),
                 "start_ui_schema": definition.shown_form(ui_file, language),
                 "may_start": engine.instances.may_start(user, definition),
             })

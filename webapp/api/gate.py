@@ -30,6 +30,8 @@ log = logging.getLogger(__name__)
 PUBLIC_ENDPOINTS = frozenset({"auth.TokenView"})
 """Endpoints under /api/ reachable without a token (besides the OpenAPI document and its UI)."""
 PUBLIC_BLUEPRINTS = frozenset({"api-docs", "fees"})
+PUBLIC_READS = frozenset({"classifiers.ClassifiersView", "classifiers.ClassifierView"})
+"""Endpoints whose GET may come without a token (the view decides: a public classifier needs none)."""
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_ID = 2**63 - 1
 """Largest id a database integer column holds; a path id beyond it names nothing (404)."""
@@ -65,7 +67,8 @@ def check_request():
         return None
     if request.blueprint in PUBLIC_BLUEPRINTS:
         return None
-    if request.endpoint not in PUBLIC_ENDPOINTS:
+    public_read = request.endpoint in PUBLIC_READS and request.method in ("GET", "HEAD")
+    if request.endpoint not in PUBLIC_ENDPOINTS and not public_read:
         current_user()  # raises Unauthorized (401) before anything about the body is looked at
     if request.method not in BODY_METHODS:
         return None

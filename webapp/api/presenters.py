@@ -36,7 +36,7 @@ def task_dict(task: HumanTask) -> dict:
         "created_at": task.created_at,
         "due_at": task.due_at,
         "completed_at": task.completed_at,
-        "form_schema": definition.shown_form(task.form_file, language),
+        "form_schema": engine.classifiers.with_choices(definition.shown_form(task.form_file, language), language),
         "ui_schema": definition.shown_form(task.ui_form_file, language),
     }
 
