@@ -168,3 +168,9 @@ def test_a_refused_code_is_explained_in_latvian_by_default(api, regions):
                               headers=api.headers("clerk") | {"Accept-Language": "lv"})
     assert refused.json["errors"] == [{"field": "/region",
                                        "message": "'OLD' nav derīgs saraksta 'region' kods: izvēlieties kodu no saraksta"}]
+
+
+@pytest.mark.parametrize("query", ["version=null&version=null", "version=abc", "at=2026-02-30"])
+def test_a_malformed_query_on_a_public_list_is_422_without_sign_in(client, query):
+    response = client.get(f"/api/v1/classifiers/criminal_law_article?{query}")
+    assert response.status_code == 422
