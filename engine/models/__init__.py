@@ -11,10 +11,11 @@ from engine.models.lease import Lease
 from engine.models.message import Message, MessageCatalogueEntry, MessageStatus, MessageWait
 from engine.models.task import HumanTask, TaskState
 from engine.models.timer import Timer, TimerStatus
-from engine.models.user import ApiToken, User, UserRole
+from engine.models.user import ApiToken, AuthRevision, User, UserRole
 
 __all__ = [
     "ApiToken",
+    "AuthRevision",
     "AuditChain",
     "AuditEvent",
     "Classifier",

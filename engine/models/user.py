@@ -59,3 +59,14 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UtcDateTime, nullable=True)
 
     user: Mapped[User] = relationship(lazy="joined")
+
+
+class AuthRevision(Base):
+    """One row whose `value` goes up in the same transaction as anything that takes access away
+    (sign-out, deactivation, a role or placement change). Every process reads it per request and
+    drops its cached sign-ins when it moved, so a revocation holds everywhere at the next request."""
+
+    __tablename__ = "auth_revision"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    value: Mapped[int] = mapped_column(Integer, default=0)
