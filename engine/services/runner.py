@@ -25,6 +25,7 @@ from engine.models import (
     ProcessInstance,
     User,
 )
+from engine.pruning import prune, tree_depth
 from engine.serialization import dump_state, load_state, to_plain
 from engine.service_registry import INSTANCE_ATTRIBUTE
 from engine.services.projections import find_task, project_tasks, project_timers, project_waits
@@ -36,6 +37,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Failure", "advance", "find_task", "fire_timers", "load_workflow", "open_incident", "run_task", "save"]
 STUCK = "the case is stuck: nothing can move it (no task is ready, no event waits and it has not ended)"
+# SpiffWorkflow's task walks stop at depth 1,000 and then miss the tasks below: a tree that deep
+# even after pruning (a model whose every round leaves a join behind) must stop the case openly.
+MAX_TREE_DEPTH = 900
+TOO_DEEP = "the case's task tree is too deep to run further (more than 900 levels even after pruning)"
 
 
 @dataclass(frozen=True)
@@ -160,6 +165,7 @@ def save(
     # Taken before the state is written: a message thrown is sent once, not again on every load.
     # One the catalogue refuses (sender, payload) stops the sender with an incident.
     saved.outbox, refused = engine.messages.outbox(instance, workflow, now)
+    failure = failure or _prune(workflow, ready_before)
     try:
         values: dict = {"state": dump_state(workflow), "data": workflow_data(workflow), "updated_at": now}
     except EngineError as err:
@@ -189,6 +195,15 @@ def save(
     if definition.has_message_catches:
         saved.new_waits = project_waits(engine, instance, workflow, now)
     return saved
+
+
+def _prune(workflow: BpmnWorkflow, ready_before: set[str] | None) -> Failure | None:
+    """Drop the finished history from the tree (the audit table keeps it); the inbox rows being
+    closed look their tasks up, so those stay."""
+    prune(workflow, keep=(uuid.UUID(task_id) for task_id in ready_before or ()))
+    if len(workflow.tasks) > MAX_TREE_DEPTH and tree_depth(workflow) > MAX_TREE_DEPTH:
+        return Failure(TOO_DEEP)
+    return None
 
 
 def _stored_workflow(engine: Engine, instance: ProcessInstance) -> BpmnWorkflow:
