@@ -40,7 +40,7 @@ def _admin():
 
 def postgres_unreachable() -> str | None:
     """None when the server answers, else one line saying why not."""
-    from _engine_db import postgres_reachable
+    from bench._engine_db import postgres_reachable
 
     return postgres_reachable()
 

@@ -35,7 +35,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+# The script's own folder is sys.path[0]; bench/http.py there would shadow the standard library's
+# `http` (imported by Werkzeug): the repository root takes its place.
+sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from sqlalchemy import create_engine, text  # noqa: E402
 
