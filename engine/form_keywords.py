@@ -34,7 +34,8 @@ CHOICE_KEYWORDS = frozenset({"const", "title", "description", "$comment"})
 SHOWN_TYPES = frozenset({"object", "array", "string", "integer", "number", "boolean"})
 
 UI_KEYS = frozenset({"ui:order", "ui:widget", "ui:help", "ui:description", "ui:placeholder", "ui:options",
-                     "ui:title"})
+                     "ui:title",
+                     "ui:autofocus"})
 UI_OPTIONS = frozenset({"rows"})
 # Which widget can show which kind of field ("choice": a oneOf/enum of consts).
 WIDGETS = {

@@ -77,6 +77,9 @@ KEYWORDS = [
      "//input[@name='f'][@aria-describedby='lf-f.help']/following-sibling::p[@id='lf-f.help'][.='Help']"),
     ({"type": "string"}, {"ui:placeholder": "e.g."}, "//input[@name='f'][@placeholder='e.g.']"),
     ({"$ref": "#/$defs/code"}, {}, "//input[@name='f'][@maxlength='3']"),
+    ({"type": "string"}, {"ui:autofocus": True}, "//input[@name='f'][@autofocus]"),
+    ({"enum": ["a"]}, {"ui:autofocus": True, "ui:widget": "select"}, "//select[@name='f'][@autofocus]"),
+    ({"type": "string"}, {"ui:title": "Mans", "x-ui:title-en": "Mine"}, "//label[@for='lf-f'][.='Mine']"),
 ]
 
 

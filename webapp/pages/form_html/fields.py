@@ -85,6 +85,8 @@ def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict) -> Node
         node.default = schema["default"]
     elif "const" in schema:
         node.default = schema["const"]
+    if ui.get("ui:autofocus") is True:
+        node.attrs["autofocus"] = "autofocus"
     if json_type == "object":
         node.kind = "object"
         node.children = _children(schema, ui, root)
@@ -98,7 +100,6 @@ def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict) -> Node
             node.item = _node(items, ui.get("items"), "", required=True, root=root)
             if node.item.label == "":
                 node.item.label = label
-        _array_attrs(node, schema)
     elif is_choice(schema) or json_type == "boolean":
         node.choices = _choices(schema) if is_choice(schema) else [("true", True, _("Yes")), ("false", False, _("No"))]
         if widget == "hidden":
@@ -213,12 +214,6 @@ def _scalar_attrs(node: Node, schema: dict) -> None:
         attrs.setdefault("step", "1" if node.json_type == "integer" else "any")
     if node.kind == "datetime" and not node.placeholder:
         node.placeholder = "2027-01-04T10:00+02:00"
-
-
-def _array_attrs(node: Node, schema: dict) -> None:
-    for keyword in ("minItems", "maxItems"):
-        if isinstance(schema.get(keyword), int):
-            node.attrs[keyword] = str(schema[keyword])
 
 
 def _html_pattern(pattern: str) -> str:
