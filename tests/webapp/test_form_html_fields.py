@@ -199,3 +199,22 @@ def test_hostile_titles_names_and_values_are_text(ctx):
     assert one(tree, "//*[@id=$i]", i=field.get("aria-describedby").split()[0]).text == HOSTILE
     assert one(tree, "//label[@for=$i]", i=field.get("id")).text_content().startswith(HOSTILE)
     assert parse_submission(schema, ui, posted(html)).data == data
+
+
+def test_a_list_of_plain_values_grows_and_reads_back_in_either_language(ctx):
+    schema = {"type": "object", "properties": {"codes": {
+        "type": "array", "title": "Kodi", "x-title-en": "Codes",
+        "items": {"type": "integer", "title": "Kods", "x-title-en": "Code"}}}}
+    for lang, add in (("lv", "Pievienot: Kods"), ("en", "Add Code")):
+        html = render_form(schema, {}, data={"codes": [7]}, errors={}, lang=lang)
+        assert one(parse(html), "//button[@value='add:/codes']").text == add
+        assert one(parse(html), "//label[@for='lf-codes.2f.0']").text_content().startswith(
+            "Kods" if lang == "lv" else "Code")
+        grown = parse_submission(schema, {}, posted(html, ("action", "add:/codes")))
+        assert grown.data == {"codes": [7, ""]}
+    html = render_form(schema, {}, data={"codes": [7, ""]}, errors={}, lang="en")
+    form = posted(html)
+    form["codes/1"] = "8"
+    assert parse_submission(schema, {}, form).data == {"codes": [7, 8]}
+    # No items and not required: the field is left out.
+    assert parse_submission(schema, {}, posted(render_form(schema, {}, data={}, errors={}, lang="en"))).data == {}
