@@ -27,9 +27,8 @@ FIELD_KEYWORDS = frozenset({
     "items", "oneOf", "enum", "const", "default", "examples", "format", "pattern", "minLength",
     "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
     "minItems", "maxItems", "uniqueItems", "allOf", "if", "then", "else", "not",
-    "additionalProperties", "readOnly", "deprecated",
+    "additionalProperties", "deprecated",
 })
-CONDITION_KEYWORDS = frozenset({"if", "then", "else", "not", "allOf"})
 CHOICE_KEYWORDS = frozenset({"const", "title", "description", "$comment"})
 SHOWN_TYPES = frozenset({"object", "array", "string", "integer", "number", "boolean"})
 

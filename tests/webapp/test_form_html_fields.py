@@ -3,12 +3,14 @@ their fields with the typed values kept; lists grown and shrunk by buttons; host
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
 from engine.forms import FormValidator
 from tests.webapp.form_html_browser import buttons, parse, posted
-from webapp.pages.form_html import BadSubmission, parse_submission, render_form
+from webapp.pages.form_html import BadSubmission, parse_submission, render_form, with_references
 
 EVIDENCE = {
     "type": "object",
@@ -218,3 +220,22 @@ def test_a_list_of_plain_values_grows_and_reads_back_in_either_language(ctx):
     assert parse_submission(schema, {}, form).data == {"codes": [7, 8]}
     # No items and not required: the field is left out.
     assert parse_submission(schema, {}, posted(render_form(schema, {}, data={}, errors={}, lang="en"))).data == {}
+
+
+def test_references_to_another_form_of_the_deployment_are_copied_in(ctx):
+    shared = {"$defs": {"note": {"type": "string", "maxLength": 5, "title": "Piezīme", "x-title-en": "Note",
+                                 "$ref": "#/$defs/base"}, "base": {"minLength": 2}}}
+    schema = {"type": "object", "properties": {"note": {"$ref": "shared.json#/$defs/note"}}}
+    full = with_references(schema, {"decide.json": schema, "shared.json": json.dumps(shared)})
+    field = one(parse(render_form(full, {}, data={}, errors={}, lang="en")), "//input[@name='note']")
+    assert (field.get("maxlength"), field.get("minlength")) == ("5", "2")
+    assert one(parse(render_form(full, {}, data={}, errors={}, lang="en")), "//label").text == "Note"
+
+
+def test_a_form_that_refers_to_itself_forever_still_renders(ctx):
+    schema = {"type": "object", "properties": {"node": {"$ref": "#/$defs/n"}},
+              "$defs": {"n": {"type": "object", "properties": {"a": {"$ref": "#/$defs/n"}, "b": {"$ref": "#/$defs/n"}}}}}
+    for form in (schema, with_references(schema, {})):
+        html = render_form(form, {}, data={}, errors={}, lang="en")
+        assert parse(html).xpath("//fieldset")
+        assert parse_submission(form, {}, posted(html)).data == {}

@@ -22,6 +22,8 @@ from engine.form_language import localised
 _FORMAT_WIDGETS = {"date": "date", "date-time": "datetime", "email": "email"}
 # A choice with more options than this is a select unless the UI schema says radio.
 RADIO_LIMIT = 5
+# A form that refers to itself (`$ref` to an enclosing schema) is shown this many levels deep.
+DEPTH_LIMIT = 10
 MISSING = object()
 
 
@@ -70,7 +72,9 @@ def build(schema: dict, ui: dict, lang: str) -> Node:
     return _node(shown, shown_ui, "", required=True, root=shown)
 
 
-def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict) -> Node:
+def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict, depth: int = 0) -> Node:
+    if depth > DEPTH_LIMIT:
+        schema = {"type": "object", "title": schema.get("title") if isinstance(schema, dict) else None}
     schema = resolve(schema, root)
     schema = schema if isinstance(schema, dict) else {}
     ui = ui if isinstance(ui, dict) else {}
@@ -89,7 +93,7 @@ def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict) -> Node
         node.attrs["autofocus"] = "autofocus"
     if json_type == "object":
         node.kind = "object"
-        node.children = _children(schema, ui, root)
+        node.children = _children(schema, ui, root, depth)
     elif json_type == "array":
         items = resolve(schema.get("items"), root)
         if is_choice(items) and widget != "list":
@@ -97,7 +101,7 @@ def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict) -> Node
             node.choices = _choices(items if isinstance(items, dict) else {})
         else:
             node.kind = "list"
-            node.item = _node(items, ui.get("items"), "", required=True, root=root)
+            node.item = _node(items, ui.get("items"), "", required=True, root=root, depth=depth + 1)
             if node.item.label == "":
                 node.item.label = label
     elif is_choice(schema) or json_type == "boolean":
@@ -116,7 +120,7 @@ def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict) -> Node
     return node
 
 
-def _children(schema: dict, ui: dict, root: dict) -> list[Node]:
+def _children(schema: dict, ui: dict, root: dict, depth: int) -> list[Node]:
     properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
     required = set(schema.get("required") or [])
     when = _required_when(schema, properties, root)
@@ -130,7 +134,7 @@ def _children(schema: dict, ui: dict, root: dict) -> list[Node]:
         order = order + rest
     children = []
     for name in order:
-        child = _node(properties[name], ui.get(name), name, required=name in required, root=root)
+        child = _node(properties[name], ui.get(name), name, required=name in required, root=root, depth=depth + 1)
         child.required_when = when.get(name, [])
         children.append(child)
     return children
