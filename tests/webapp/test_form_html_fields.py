@@ -239,3 +239,12 @@ def test_a_form_that_refers_to_itself_forever_still_renders(ctx):
         html = render_form(form, {}, data={}, errors={}, lang="en")
         assert parse(html).xpath("//fieldset")
         assert parse_submission(form, {}, posted(html)).data == {}
+
+
+def test_an_error_of_a_hidden_field_is_listed_above_the_fields(ctx):
+    schema = {"type": "object", "properties": {"decision": {"type": "string", "const": "refuse"}}}
+    html = render_form(schema, {"decision": {"ui:widget": "hidden"}}, data={"decision": "approve"},
+                       errors={"/decision": "must be “refuse”"}, lang="en")
+    tree = parse(html)
+    assert one(tree, "//input[@name='decision']").get("value") == "approve"
+    assert one(tree, "//*[@role='alert']//li").text == "must be “refuse”"
