@@ -248,3 +248,19 @@ def test_an_error_of_a_hidden_field_is_listed_above_the_fields(ctx):
     tree = parse(html)
     assert one(tree, "//input[@name='decision']").get("value") == "approve"
     assert one(tree, "//*[@role='alert']//li").text == "must be “refuse”"
+
+
+@pytest.mark.parametrize("pattern, attribute", [
+    ("^[a-z]{2}$", "^[a-z]{2}$"),
+    ("[0-9]", ".*(?:[0-9]).*"),
+    ("^(Z|[+-][0-9]{2})$", "^(Z|[+\\-][0-9]{2})$"),  # `-` at a class edge is escaped for the `v` flag
+    ("^[-a(]$", "^[\\-a\\(]$"),
+    ("^\\d+\\.\\d{2}$", "^\\d+\\.\\d{2}$"),
+    ("^a\\_b$", None),  # an escape the browser's dialect refuses: left to the server
+    ("^[a&&b]$", None),
+    ("^[ab$", None),
+])
+def test_patterns_are_written_for_the_browsers_dialect_or_left_out(ctx, pattern, attribute):
+    schema = {"type": "object", "properties": {"f": {"type": "string", "pattern": pattern}}}
+    field = one(parse(render_form(schema, {}, data={}, errors={}, lang="en")), "//input[@name='f']")
+    assert field.get("pattern") == attribute

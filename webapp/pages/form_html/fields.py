@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 
 from engine.form_keywords import is_choice, resolve
 from engine.form_language import localised
+from webapp.pages.form_html.html_pattern import html_pattern
 
 # Which input a string of a given `format` becomes when the UI schema names no widget.
 _FORMAT_WIDGETS = {"date": "date", "date-time": "datetime", "email": "email"}
@@ -210,7 +211,9 @@ def _scalar_attrs(node: Node, schema: dict) -> None:
             if isinstance(schema.get(keyword), int):
                 attrs[attr] = str(schema[keyword])
     if node.kind in ("text", "email", "datetime") and isinstance(schema.get("pattern"), str):
-        attrs["pattern"] = _html_pattern(schema["pattern"])
+        pattern = html_pattern(schema["pattern"])
+        if pattern is not None:
+            attrs["pattern"] = pattern
     if node.kind == "number":
         for keyword, attr in (("minimum", "min"), ("maximum", "max"), ("multipleOf", "step")):
             if isinstance(schema.get(keyword), int | float) and not isinstance(schema.get(keyword), bool):
@@ -218,14 +221,6 @@ def _scalar_attrs(node: Node, schema: dict) -> None:
         attrs.setdefault("step", "1" if node.json_type == "integer" else "any")
     if node.kind == "datetime" and not node.placeholder:
         node.placeholder = "2027-01-04T10:00+02:00"
-
-
-def _html_pattern(pattern: str) -> str:
-    """HTML anchors a pattern at both ends (JSON Schema does not): one the form anchors itself is
-    kept, any other is wrapped so it may match anywhere, as the validator reads it."""
-    if pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith("\\$"):
-        return pattern
-    return f".*(?:{pattern}).*"
 
 
 def _rows(ui: dict) -> int | None:
