@@ -34,14 +34,17 @@ csrf = CSRFProtect()
 
 def init_app(app: Flask) -> None:
     settings = app.config["LIETA_SETTINGS"]
-    app.config.setdefault("SESSION_COOKIE_NAME", "__Host-lieta")
-    app.config.setdefault("SESSION_COOKIE_SECURE", True)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
-    app.config.setdefault("PERMANENT_SESSION_LIFETIME", timedelta(hours=settings.token_ttl_hours))
-    # The CSRF token lives as long as the session: a form left open over lunch still submits.
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config.setdefault("WTF_CSRF_SSL_STRICT", False)  # same-origin is enforced by SameSite and the token
+    # Flask has defaults for these keys already, so they are set outright.
+    app.config.update(
+        SESSION_COOKIE_NAME="__Host-lieta",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=settings.token_ttl_hours),
+        # The CSRF token lives as long as the session: a form left open over lunch still submits.
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_SSL_STRICT=False,  # same-origin is enforced by SameSite and the token
+    )
     # The API authenticates with bearer tokens, never cookies, so CSRF does not apply to it:
     # the pages' blueprint checks the token itself (`protect`) instead of every request.
     app.config.setdefault("WTF_CSRF_CHECK_DEFAULT", False)
