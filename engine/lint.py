@@ -13,6 +13,7 @@ held for a cell of 12,000 `?`), so a cell longer than `dmn_cell_max_chars` or wi
 from __future__ import annotations
 
 import ast
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from engine import instructions
+from engine import form_keywords, instructions
 from engine.budgets import DEFAULT_BUDGETS, ExecutionBudgets
 from engine.bundle import ParsedBundle, ParsedProcess
 from engine.errors import N_
@@ -300,6 +301,22 @@ def _form_problems(bundle, file_name, element, line, task_spec) -> Iterator[Prob
         if is_schema:
             for message in schema_problems(text):
                 yield Problem(form_name, element, None, message)
+        else:
+            yield from _ui_problems(bundle, form_name, element, props.get("formJsonSchemaFilename"))
+
+
+def _ui_problems(bundle, ui_name: str, element, schema_name: str | None) -> Iterator[Problem]:
+    """A UI schema the task page cannot show is refused with the task that uses it."""
+    ui, schema = _json_or_none(bundle.forms[ui_name]), _json_or_none(bundle.forms.get(schema_name) or "{}")
+    for _pointer, template, params in form_keywords.ui_problems(ui, schema):
+        yield Problem.of(ui_name, element, None, template, **params)
+
+
+def _json_or_none(text: str):
+    try:
+        return json.loads(text)
+    except (json.JSONDecodeError, RecursionError):
+        return None  # a schema that is not JSON is reported by its own check
 
 
 def _lint_forms(bundle: ParsedBundle) -> Iterator[Problem]:
@@ -320,6 +337,8 @@ def _lint_forms(bundle: ParsedBundle) -> Iterator[Problem]:
             continue
         for pointer, message in form_problems(name, text, bundle.forms):
             yield Problem(name, None, None, f"at {pointer}: {message}")
+        for _pointer, template, params in form_keywords.schema_problems(json.loads(text)):
+            yield Problem.of(name, None, None, template, **params)
         pending.extend(sorted(referenced_form_files(text) - seen))
 
 
