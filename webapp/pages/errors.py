@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine.errors import EngineError
 from webapp.api.errors import STATUS_BY_ERROR, translated
+from webapp.pages.form_html import BadSubmission
 from webapp.pages.signin import SignInRequired
 
 log = logging.getLogger(__name__)
@@ -59,6 +60,10 @@ def _csrf_error(_err):
     return error_page(400, str(_l("The form had expired or did not come from this site, so nothing was saved.")))
 
 
+def _bad_submission(err: Exception):
+    return error_page(400, str(err))
+
+
 def _http_error(err: HTTPException):
     return error_page(err.code or 500)
 
@@ -72,6 +77,7 @@ def register(bp: Blueprint) -> None:
     bp.register_error_handler(SignInRequired, _sign_in_required)
     bp.register_error_handler(EngineError, _engine_error)
     bp.register_error_handler(CSRFError, _csrf_error)
+    bp.register_error_handler(BadSubmission, _bad_submission)
     bp.register_error_handler(HTTPException, _http_error)
     bp.register_error_handler(500, _server_error)
 

@@ -4,6 +4,7 @@ shown in the institution's time zone, and task instructions rendered from their 
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import dates, numbers
@@ -50,5 +51,8 @@ def init_app(app: Flask) -> None:
     from webapp.i18n import request_language
 
     app.jinja_env.globals["request_language"] = request_language
+    static = Path(app.static_folder or "")
+    # The form renderer's stylesheet (webapp/static/form_html.css), linked once it exists.
+    app.jinja_env.globals["form_css"] = "form_html.css" if (static / "form_html.css").is_file() else None
     app.jinja_env.filters.update(date=date, datetime=datetime_, iso=iso, number=number, markdown=markdown,
                               combine_page=combine_page)

@@ -12,17 +12,11 @@ from engine.models import ProcessDefinition, TaskState
 from webapp.api.errors import translated
 from webapp.engine_ext import get_engine
 from webapp.i18n import request_language
+from webapp.pages.form_html import parse_submission, render_form
 from webapp.pages.signin import signed_in_user, staff_page
 from webapp.pages.tasks import field_errors
 
 EMPTY_FORM = {"type": "object", "properties": {}}
-
-
-def form_html():
-    """The server-side form renderer (webapp.pages.form_html), imported when a form is shown."""
-    from webapp.pages import form_html as renderer
-
-    return renderer
 
 
 def startable() -> list[ProcessDefinition]:
@@ -66,7 +60,7 @@ def start_list():
 def _form_page(row, definition, data: dict, errors: dict[str, str], business_key: str, status: int = 200,
                summary: str | None = None):
     schema, ui = _forms(definition)
-    form = form_html().render_form(schema, ui, data=data, errors=errors, lang=request_language())
+    form = render_form(schema, ui, data=data, errors=errors, lang=request_language())
     return render_template("pages/start_form.html", process=row, form=form, business_key=business_key,
                            errors=errors, summary=summary), status
 
@@ -82,12 +76,10 @@ def start_post(process_id: str):
     engine, actor = get_engine(), signed_in_user()
     row, definition = _definition(process_id)
     schema, ui = _forms(definition)
-    submission = form_html().parse_submission(schema, ui, request.form)
+    submission = parse_submission(schema, ui, request.form)
     business_key = request.form.get("business_key", "").strip()[:200]
-    if isinstance(submission.action, tuple):
-        from webapp.pages import array_actions
-
-        return _form_page(row, definition, array_actions.apply(submission.data, schema, submission.action), {}, business_key)
+    if isinstance(submission.action, tuple):  # an array's add / remove button: the renderer applied it
+        return _form_page(row, definition, submission.data, {}, business_key)
     try:
         instance = engine.instances.start(actor, process_id, None, submission.data, business_key or None)
     except InvalidInput as err:

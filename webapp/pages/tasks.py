@@ -13,15 +13,9 @@ from engine.models import ProcessDefinition, TaskState
 from webapp.api.errors import localised, translated
 from webapp.engine_ext import get_engine
 from webapp.i18n import request_language
-from webapp.pages import array_actions, drafts
+from webapp.pages import drafts
+from webapp.pages.form_html import parse_submission, render_form
 from webapp.pages.signin import signed_in_user, staff_page
-
-
-def form_html():
-    """The server-side form renderer (webapp.pages.form_html), imported when a form is shown."""
-    from webapp.pages import form_html as renderer
-
-    return renderer
 
 
 def field_errors(errors) -> dict[str, str]:
@@ -48,7 +42,7 @@ def _page(task_id: str, *, data: dict | None = None, errors: dict[str, str] | No
     draft = drafts.load(actor, task.id) if data is None else None
     if data is None:
         data = draft.data if draft is not None else shown_data
-    form = form_html().render_form(schema, ui, data=data, errors=errors or {}, lang=language) if may_work else None
+    form = render_form(schema, ui, data=data, errors=errors or {}, lang=language) if may_work else None
     process = session.get(ProcessDefinition, task.definition_id)
     body = render_template(
         "pages/task.html", task=task, process=process, instructions=rendered, form=form, may_work=may_work,
@@ -78,14 +72,14 @@ def task_post(task_id: str):
     definition = engine.specs.get(engine.session(), task.definition_id)
     schema = definition.shown_form(task.form_file, language) or {"type": "object", "properties": {}}
     ui = definition.shown_form(task.ui_form_file, language) or {}
-    submission = form_html().parse_submission(schema, ui, request.form)
+    submission = parse_submission(schema, ui, request.form)
     action = submission.action
     if action == "save_draft":
         drafts.save(actor, task_id, submission.data)
         flash(_("Draft saved. It is kept for you until you submit the task."), "success")
         return redirect(url_for("pages.task", task_id=task_id))
-    if isinstance(action, tuple):
-        return _page(task_id, data=array_actions.apply(submission.data, schema, action))
+    if isinstance(action, tuple):  # an array's add / remove button: the renderer applied it to the data
+        return _page(task_id, data=submission.data)
     try:
         engine.tasks.complete(actor, task_id, submission.data)
     except InvalidInput as err:
