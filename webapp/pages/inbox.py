@@ -3,7 +3,7 @@ filters, sorting, paging, claim / unclaim and bulk claim."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, time
 
 from flask import Blueprint, flash, redirect, render_template, request
 from flask_babel import gettext as _
@@ -25,7 +25,7 @@ def _wanted() -> InboxFilter:
     try:
         if args.get("due_before"):
             day = datetime.strptime(args["due_before"], "%Y-%m-%d").date()
-            due_before = datetime.combine(day + timedelta(days=1), time(), ZONE).astimezone(UTC)
+            due_before = datetime.combine(day, time(), ZONE).astimezone(UTC)  # due before that day begins
     except ValueError:
         flash(_("The date “due before” was not understood; use the date picker or YYYY-MM-DD."), "error")
     try:
