@@ -71,6 +71,7 @@ bench: translations
 	$(BIN)/python bench/timers.py
 	$(BIN)/python bench/sandbox.py
 	$(BIN)/python bench/solvers.py
+	$(BIN)/python bench/webapp.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
