@@ -78,3 +78,22 @@ def test_a_submit_and_next_task_in_the_same_case(api, deployed, pages_client):
     response = clerk.post(f"/tasks/{first}", data={"csrf_token": csrf_of(page), "action": "submit"})
     second = api.ready_tasks(instance_id, as_user="clerk")[0]["id"]
     assert response.status_code == 302 and response.headers["Location"] == f"/tasks/{second}"
+
+
+def test_starting_a_case_from_the_start_page_leads_to_its_first_task(api, deployed, pages_client):
+    clerk = pages_client("clerk")
+    form = clerk.get("/start/linear")
+    assert form.status_code == 200
+    response = clerk.post("/start/linear", data={"csrf_token": csrf_of(form), "business_key": "ST-1", "action": "submit"})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/tasks/")
+    cases = api.get("/api/v1/process-instances?business_key=ST-1", as_user="admin").json
+    assert len(cases) == 1 and cases[0]["process_id"] == "linear"
+
+
+def test_an_unknown_action_is_a_400_page_not_a_500(api, deployed, pages_client):
+    instance_id = api.start("linear", as_user="clerk").json["id"]
+    task_id = api.ready_tasks(instance_id, as_user="clerk")[0]["id"]
+    clerk = pages_client("clerk")
+    page = clerk.get(f"/tasks/{task_id}")
+    response = clerk.post(f"/tasks/{task_id}", data={"csrf_token": csrf_of(page), "action": "remove:/nothing/x"})
+    assert response.status_code == 400 and response.mimetype == "text/html"
