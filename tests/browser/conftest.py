@@ -102,6 +102,11 @@ class Watched:
             serious = axe_violations(self.page)
             assert serious == [], f"accessibility violations on {self.page.url}: {serious}"
 
+    def click_and_load(self, locator) -> None:
+        """Click something that loads a new page, and wait for that page (not the old one)."""
+        with self.page.expect_navigation():
+            locator.click()
+
     def wait_until(self, expression: str, timeout_s: float = 10.0) -> None:
         """Poll a condition with page.evaluate (wait_for_function needs eval, which the CSP forbids)."""
         for _attempt in range(int(timeout_s / 0.1)):

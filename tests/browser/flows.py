@@ -9,7 +9,7 @@ def sign_in(watched, username: str, *, check: bool = True) -> None:
         watched.check("sign-in")
     watched.page.fill("#username", username)
     watched.page.fill("#password", f"secret-{username}")
-    watched.page.click("button[type=submit].primary")
+    watched.click_and_load(watched.page.locator("button[type=submit].primary"))
 
 
 def start_case(live, business_key: str, as_user: str = "clerk") -> str:

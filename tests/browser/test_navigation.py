@@ -23,11 +23,11 @@ def test_sign_in_leads_to_the_inbox_and_the_case_page_marks_the_current_task(pag
 def test_the_language_switch_turns_the_pages_english_and_back(pages, live):
     page = pages()
     sign_in(page, "clerk")
-    page.page.get_by_role("button", name="English").click()
+    page.click_and_load(page.page.get_by_role("button", name="English"))
     assert page.page.locator("h1").inner_text() == "Inbox"
     assert page.page.locator("html").get_attribute("lang") == "en"
     page.check("inbox-en")
-    page.page.get_by_role("button", name="Latviešu").click()
+    page.click_and_load(page.page.get_by_role("button", name="Latviešu"))
     assert page.page.locator("h1").inner_text() == "Iesūtne"
 
 
