@@ -10,7 +10,7 @@ evidence model (tests/browser/models): a few hundred started through the service
 whose task and case pages are measured) and the rest bulk copies of one started instance under
 new ids, spread over lanes (a fifth offered to the clerk's role, the rest to prosecutors), due
 dates (three weeks overdue to six weeks ahead) and holders (one in twenty claimed by the clerk),
-so the inbox filters a realistic mix. The copies' state still names the template's task UUIDs,
+created a minute apart, so the inbox filters and sorts a realistic mix. The copies' state still names the template's task UUIDs,
 which is harmless: they are read, never completed.
 
 Server time is measured in-process with Flask's test client (the whole request: routing, session,
@@ -53,6 +53,7 @@ def say(line: str = "") -> None:
 
 
 def fill(bind, template_id: str, copies: int, clerk_id: int, now) -> None:
+    """`copies` instances and their open task, cloned from the template under new ids."""
     from sqlalchemy import insert, select, text
 
     from engine.models import HumanTask, ProcessInstance
@@ -69,12 +70,13 @@ def fill(bind, template_id: str, copies: int, clerk_id: int, now) -> None:
         for n in range(done, done + batch):
             instance_id = str(uuid.uuid4())
             key = f"B-{n:06d}"
-            rows_i.append({**instance_row, "id": instance_id, "business_key": key})
+            created = now - timedelta(minutes=copies - n)  # one case a minute, oldest first
+            rows_i.append({**instance_row, "id": instance_id, "business_key": key, "created_at": created, "updated_at": created})
             rows_t.append({
                 **task_row, "id": str(uuid.uuid4()), "instance_id": instance_id, "business_key": key,
                 "role": "clerk" if n % 5 == 0 else "prosecutor",
                 "due_at": now + timedelta(days=rng.randint(-21, 42)),
-                "assignee_id": clerk_id if n % 20 == 0 else None,
+                "assignee_id": clerk_id if n % 20 == 0 else None, "created_at": created,
             })
         with bind.begin() as conn:
             conn.execute(insert(instances), rows_i)
