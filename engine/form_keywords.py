@@ -27,14 +27,14 @@ FIELD_KEYWORDS = frozenset({
     "items", "oneOf", "enum", "const", "default", "examples", "format", "pattern", "minLength",
     "maxLength", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf",
     "minItems", "maxItems", "uniqueItems", "allOf", "if", "then", "else", "not",
-    "additionalProperties", "readOnly", "deprecated",
+    "additionalProperties", "deprecated",
 })
-CONDITION_KEYWORDS = frozenset({"if", "then", "else", "not", "allOf"})
 CHOICE_KEYWORDS = frozenset({"const", "title", "description", "$comment"})
 SHOWN_TYPES = frozenset({"object", "array", "string", "integer", "number", "boolean"})
 
 UI_KEYS = frozenset({"ui:order", "ui:widget", "ui:help", "ui:description", "ui:placeholder", "ui:options",
-                     "ui:title"})
+                     "ui:title",
+                     "ui:autofocus"})
 UI_OPTIONS = frozenset({"rows"})
 # Which widget can show which kind of field ("choice": a oneOf/enum of consts).
 WIDGETS = {

@@ -17,11 +17,14 @@ from flask_babel import gettext as _
 
 from engine.form_keywords import is_choice, resolve
 from engine.form_language import localised
+from webapp.pages.form_html.html_pattern import html_pattern
 
 # Which input a string of a given `format` becomes when the UI schema names no widget.
 _FORMAT_WIDGETS = {"date": "date", "date-time": "datetime", "email": "email"}
 # A choice with more options than this is a select unless the UI schema says radio.
 RADIO_LIMIT = 5
+# A form that refers to itself (`$ref` to an enclosing schema) is shown this many levels deep.
+DEPTH_LIMIT = 10
 MISSING = object()
 
 
@@ -70,7 +73,9 @@ def build(schema: dict, ui: dict, lang: str) -> Node:
     return _node(shown, shown_ui, "", required=True, root=shown)
 
 
-def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict) -> Node:
+def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict, depth: int = 0) -> Node:
+    if depth > DEPTH_LIMIT:
+        schema = {"type": "object", "title": schema.get("title") if isinstance(schema, dict) else None}
     schema = resolve(schema, root)
     schema = schema if isinstance(schema, dict) else {}
     ui = ui if isinstance(ui, dict) else {}
@@ -85,9 +90,11 @@ def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict) -> Node
         node.default = schema["default"]
     elif "const" in schema:
         node.default = schema["const"]
+    if ui.get("ui:autofocus") is True:
+        node.attrs["autofocus"] = "autofocus"
     if json_type == "object":
         node.kind = "object"
-        node.children = _children(schema, ui, root)
+        node.children = _children(schema, ui, root, depth)
     elif json_type == "array":
         items = resolve(schema.get("items"), root)
         if is_choice(items) and widget != "list":
@@ -95,10 +102,9 @@ def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict) -> Node
             node.choices = _choices(items if isinstance(items, dict) else {})
         else:
             node.kind = "list"
-            node.item = _node(items, ui.get("items"), "", required=True, root=root)
+            node.item = _node(items, ui.get("items"), "", required=True, root=root, depth=depth + 1)
             if node.item.label == "":
                 node.item.label = label
-        _array_attrs(node, schema)
     elif is_choice(schema) or json_type == "boolean":
         node.choices = _choices(schema) if is_choice(schema) else [("true", True, _("Yes")), ("false", False, _("No"))]
         if widget == "hidden":
@@ -115,7 +121,7 @@ def _node(schema: Any, ui: Any, key: str, *, required: bool, root: dict) -> Node
     return node
 
 
-def _children(schema: dict, ui: dict, root: dict) -> list[Node]:
+def _children(schema: dict, ui: dict, root: dict, depth: int) -> list[Node]:
     properties = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
     required = set(schema.get("required") or [])
     when = _required_when(schema, properties, root)
@@ -129,7 +135,7 @@ def _children(schema: dict, ui: dict, root: dict) -> list[Node]:
         order = order + rest
     children = []
     for name in order:
-        child = _node(properties[name], ui.get(name), name, required=name in required, root=root)
+        child = _node(properties[name], ui.get(name), name, required=name in required, root=root, depth=depth + 1)
         child.required_when = when.get(name, [])
         children.append(child)
     return children
@@ -205,7 +211,9 @@ def _scalar_attrs(node: Node, schema: dict) -> None:
             if isinstance(schema.get(keyword), int):
                 attrs[attr] = str(schema[keyword])
     if node.kind in ("text", "email", "datetime") and isinstance(schema.get("pattern"), str):
-        attrs["pattern"] = _html_pattern(schema["pattern"])
+        pattern = html_pattern(schema["pattern"])
+        if pattern is not None:
+            attrs["pattern"] = pattern
     if node.kind == "number":
         for keyword, attr in (("minimum", "min"), ("maximum", "max"), ("multipleOf", "step")):
             if isinstance(schema.get(keyword), int | float) and not isinstance(schema.get(keyword), bool):
@@ -213,20 +221,6 @@ def _scalar_attrs(node: Node, schema: dict) -> None:
         attrs.setdefault("step", "1" if node.json_type == "integer" else "any")
     if node.kind == "datetime" and not node.placeholder:
         node.placeholder = "2027-01-04T10:00+02:00"
-
-
-def _array_attrs(node: Node, schema: dict) -> None:
-    for keyword in ("minItems", "maxItems"):
-        if isinstance(schema.get(keyword), int):
-            node.attrs[keyword] = str(schema[keyword])
-
-
-def _html_pattern(pattern: str) -> str:
-    """HTML anchors a pattern at both ends (JSON Schema does not): one the form anchors itself is
-    kept, any other is wrapped so it may match anywhere, as the validator reads it."""
-    if pattern.startswith("^") and pattern.endswith("$") and not pattern.endswith("\\$"):
-        return pattern
-    return f".*(?:{pattern}).*"
 
 
 def _rows(ui: dict) -> int | None:

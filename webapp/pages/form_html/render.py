@@ -104,7 +104,7 @@ def _view(node: Node, parts: list, value: Any, errors: dict[str, str], placed: s
             view.selected = {view.value}
     # Errors of this field, and of anything below a field that has no fields of its own.
     mine = [m for p, m in errors.items() if p == pointer or (node.kind == "checkboxes" and p.startswith(pointer + "/"))]
-    if mine and parts:
+    if mine and parts and node.kind != "hidden":  # a hidden field's error is listed above the fields
         view.error = " ".join(dict.fromkeys(mine))
         placed.update(p for p in errors if p == pointer or (node.kind == "checkboxes" and p.startswith(pointer + "/")))
     return view
