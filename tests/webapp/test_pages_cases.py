@@ -97,3 +97,20 @@ def test_an_unknown_action_is_a_400_page_not_a_500(api, deployed, pages_client):
     page = clerk.get(f"/tasks/{task_id}")
     response = clerk.post(f"/tasks/{task_id}", data={"csrf_token": csrf_of(page), "action": "remove:/nothing/x"})
     assert response.status_code == 400 and response.mimetype == "text/html"
+
+
+def test_a_draft_is_kept_unvalidated_and_dropped_when_the_task_is_submitted(api, deployed, pages_client, app):
+    from webapp.pages.models import TaskDraft
+
+    instance_id = api.start("linear", as_user="clerk").json["id"]
+    task_id = api.ready_tasks(instance_id, as_user="clerk")[0]["id"]
+    clerk = pages_client("clerk")
+    token = csrf_of(clerk.get(f"/tasks/{task_id}"))
+    saved = clerk.post(f"/tasks/{task_id}", data={"csrf_token": token, "action": "save_draft"})
+    assert saved.status_code == 302 and saved.headers["Location"] == f"/tasks/{task_id}"
+    assert "draft" in clerk.get(f"/tasks/{task_id}").get_data(as_text=True)
+    with app.app_context():
+        assert app.extensions["lieta_engine"].session().query(TaskDraft).filter_by(task_id=task_id).count() == 1
+    clerk.post(f"/tasks/{task_id}", data={"csrf_token": token, "action": "submit"})
+    with app.app_context():
+        assert app.extensions["lieta_engine"].session().query(TaskDraft).filter_by(task_id=task_id).count() == 0
