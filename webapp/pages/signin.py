@@ -73,12 +73,9 @@ def sign_in():
     if result.user is None:
         return render_template("pages/sign_in.html", next=next_url, username=username,
                                error=_("wrong username or password")), 401
-    language = session.get("lang")
     session.clear()  # nothing from before the sign-in survives it (session fixation)
     session.permanent = True
     session["token"] = engine.users.issue_token(result.user)
-    if language:
-        session["lang"] = language
     return redirect(safe_next(next_url))
 
 

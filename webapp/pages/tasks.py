@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from engine.errors import InvalidInput
-from engine.models import ProcessDefinition, TaskState
+from engine.models import ProcessDefinition, ProcessInstance, TaskState
 from webapp.api.errors import localised, translated
 from webapp.engine_ext import get_engine
 from webapp.i18n import request_language
@@ -52,9 +52,7 @@ def _page(task_id: str, *, data: dict | None = None, errors: dict[str, str] | No
     return body, status
 
 
-def _started_by(instance_id: str):
-    from engine.models import ProcessInstance
-
+def _started_by(instance_id: str) -> int | None:
     instance = get_engine().session().get(ProcessInstance, instance_id)
     return instance.started_by if instance is not None else None
 
