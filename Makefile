@@ -8,7 +8,7 @@ MIGRATIONS := webapp/migrations
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: install translations translations-update migrate seed deploy-bundled run serve test test-postgres lint bench clean
+.PHONY: install translations translations-update migrate seed deploy-bundled run serve chromium test test-postgres lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,7 +48,15 @@ serve:
 	LIETA_SCHEDULER=1 $(BIN)/gunicorn --workers 2 --threads 4 --bind 127.0.0.1:$(PORT) \
 		--access-logfile - 'webapp:create_app()'
 
-test: translations
+# The browser tests drive Debian's Chromium (Playwright's own download does not work here):
+# LIETA_CHROMIUM, else /usr/lib/chromium/chromium, else installed now when run as root (as CI is).
+CHROMIUM ?= $(or $(LIETA_CHROMIUM),/usr/lib/chromium/chromium)
+chromium:
+	@test -x "$(CHROMIUM)" || { [ "$$(id -u)" = 0 ] && apt-get install -y --no-install-recommends chromium >/dev/null \
+		|| { apt-get update -qq && apt-get install -y --no-install-recommends chromium >/dev/null; }; } || \
+		echo "no Chromium at $(CHROMIUM): the browser tests will fail (apt-get install chromium as root, or set LIETA_CHROMIUM)"
+
+test: translations chromium
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 # The second CI pass: every test that touches the database, on PostgreSQL.
@@ -63,6 +71,7 @@ bench: translations
 	$(BIN)/python bench/timers.py
 	$(BIN)/python bench/sandbox.py
 	$(BIN)/python bench/solvers.py
+	$(BIN)/python bench/webapp.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
