@@ -6,7 +6,16 @@ from __future__ import annotations
 import pytest
 
 from tests.bpmn.investigation_case import (
-    CASE_NUMBER, DETAINED, DETAINED_AT, events, move_to, opened, reply, sent, shown, supervised,
+    CASE_NUMBER,
+    DETAINED,
+    DETAINED_AT,
+    events,
+    move_to,
+    opened,
+    reply,
+    sent,
+    shown,
+    supervised,
 )
 
 DECIDED = {"suspect_status_decided_at": "2027-01-05T10:00:00+02:00", "security_measure": "police_supervision",

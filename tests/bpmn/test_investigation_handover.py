@@ -8,7 +8,17 @@ from __future__ import annotations
 import pytest
 
 from tests.bpmn.investigation_case import (
-    ACTION, CASE_NUMBER, CHARGE, HAND_OVER, completed_elements, events, move_to, opened, reply, sent, shown,
+    ACTION,
+    CASE_NUMBER,
+    CHARGE,
+    HAND_OVER,
+    completed_elements,
+    events,
+    move_to,
+    opened,
+    reply,
+    sent,
+    shown,
     supervised,
 )
 

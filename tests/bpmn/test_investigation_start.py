@@ -7,10 +7,18 @@ from __future__ import annotations
 import pytest
 
 from tests.bpmn.investigation_case import (
-    CASE_NUMBER, REFUSE, REPORT, START, completed_elements, fire, move_to, opened, shown, start_case,
+    CASE_NUMBER,
+    REFUSE,
+    REPORT,
+    START,
+    completed_elements,
+    fire,
+    move_to,
+    opened,
+    shown,
+    start_case,
 )
 
-OPEN_BRANCHES = ["gw_work", "merge_victim", "send_start_decision"]
 COMPLAINT = {"complaint_received_on": "2027-01-08", "complaint_text": "The laptop was stolen, not lost."}
 ESCALATION = {"escalation_noted_at": "2027-01-20T10:00:00+02:00", "escalation_action": "Called the prosecutor."}
 
