@@ -134,3 +134,27 @@ def test_a_late_hand_over_is_escalated_and_stays_open(investigation, clock, late
     case.do(escalation, ESCALATION, as_user="chief")
     assert fire(investigation) == 0
     assert still_open in case.ready_elements()
+
+
+def test_only_an_investigator_opens_a_case(investigation):
+    refused = investigation.start("investigation", as_user="prosecutor", data=REPORT, business_key=CASE_NUMBER)
+    assert refused.status_code == 403, refused.json
+
+
+@pytest.mark.parametrize(
+    ("language", "errors"),
+    [
+        ("lv", [{"field": "/case_number", "message": "Lietas numurs ir 11 cipari."},
+                {"field": "/reporter_kind", "message": "lauks ir obligāts"}]),
+        ("en", [{"field": "/case_number", "message": "A case number is 11 digits."},
+                {"field": "/reporter_kind", "message": "this field is required"}]),
+    ],
+)
+def test_the_start_form_refuses_a_bad_report_in_the_users_language(investigation, language, errors):
+    report = {key: value for key, value in REPORT.items() if key != "reporter_kind"}
+    response = investigation.client.post(
+        "/api/v1/process-instances", headers={**investigation.headers("investigator"), "Accept-Language": language},
+        json={"process_id": "investigation", "data": {**report, "case_number": "118-16"}, "business_key": "x"})
+    assert response.status_code == 422
+    assert sorted(response.json["errors"], key=lambda e: e["field"]) == errors
+    assert investigation.get("/api/v1/process-instances?process_id=investigation").json == []
