@@ -8,7 +8,7 @@ MIGRATIONS := webapp/migrations
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: install translations translations-update migrate seed deploy-bundled run serve chromium test test-postgres lint bench clean
+.PHONY: install translations translations-update migrate seed deploy-bundled run serve chromium test test-postgres lint bench diagrams clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -72,6 +72,10 @@ bench: translations
 	$(BIN)/python bench/sandbox.py
 	$(BIN)/python bench/solvers.py
 	$(BIN)/python bench/webapp.py
+
+# The SVG of every bundled process, drawn from its BPMN diagram data (a test keeps them current).
+diagrams: install
+	$(BIN)/python docs/bpmn_svg.py --all bpmn docs/processes
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

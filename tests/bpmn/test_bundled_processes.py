@@ -1,8 +1,12 @@
-"""The whole `bpmn/` + `forms/` folder, as `make run` deploys it: clean, complete, renderable."""
+"""The whole `bpmn/` + `forms/` folder, as `make run` deploys it, checked statically: whatever
+processes it holds deploy cleanly, every thrown message has a catcher in the folder, every user
+task has a form in both languages, every lane names a role that exists, no money is a number, and
+every element is drawn."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from lxml import etree
@@ -11,7 +15,8 @@ from engine.bundle import parse_bundle
 from engine.forms import schema_problems
 from engine.lint import lint
 from engine.roles import roles_for_lane
-from tests.bpmn.conftest import REPO, bundle_files
+from tests.bpmn.conftest import REPO, bundle_files, load_catalogue
+from tests.bpmn.test_bilingual_bundled_forms import SAME_IN_BOTH, labels
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -20,23 +25,58 @@ NS = {
     "dc": "http://www.omg.org/spec/DD/20100524/DC",
     "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core",
 }
-PROCESSES = ["legal_aid_appointment", "state_compensation_claim"]
+MODELS = sorted((REPO / "bpmn").glob("*.bpmn"))
+PROCESSES = [path.stem for path in MODELS]
 FLOW_NODES = (
-    "startEvent", "endEvent", "userTask", "scriptTask", "serviceTask", "exclusiveGateway", "parallelGateway",
+    "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "task",
+    "userTask", "manualTask", "scriptTask", "serviceTask", "businessRuleTask", "sendTask", "receiveTask",
+    "subProcess", "callActivity", "exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway",
 )
-NOT_YET_SUPPORTED = (
-    "timerEventDefinition", "messageEventDefinition", "callActivity", "businessRuleTask",
-    "sendTask", "receiveTask", "boundaryEvent", "intermediateCatchEvent", "intermediateThrowEvent",
-)
+THROWERS = ("intermediateThrowEvent", "endEvent", "sendTask")
+CATCHERS = ("startEvent", "intermediateCatchEvent", "boundaryEvent", "receiveTask")
+MONEY_SUFFIXES = ("amount", "fee", "sum", "_eur")
 
 
 def _model(process_id: str) -> etree._Element:
     return etree.parse(str(REPO / "bpmn" / f"{process_id}.bpmn")).getroot()
 
 
-def test_the_whole_folder_deploys_in_one_upload(api):
+def _process(process_id: str) -> etree._Element:
+    process = _model(process_id).find(f"bpmn:process[@id='{process_id}']", NS)
+    assert process is not None, f"bpmn/{process_id}.bpmn holds no process {process_id!r} (one process per file)"
+    return process
+
+
+def _message_names(root, tags) -> set[str]:
+    names = {m.get("id"): m.get("name") for m in root.iterfind("bpmn:message", NS)}
+    found = set()
+    for tag in tags:
+        for element in root.iterfind(f".//bpmn:{tag}", NS):
+            if tag in ("sendTask", "receiveTask") and element.get("messageRef"):
+                found.add(names[element.get("messageRef")])
+            for definition in element.iterfind("bpmn:messageEventDefinition", NS):
+                found.add(names[definition.get("messageRef")])
+    return found
+
+
+def _thrown() -> list[tuple[str, str]]:
+    return [(p, name) for p in PROCESSES for name in sorted(_message_names(_model(p), THROWERS))]
+
+
+def _user_tasks() -> list[tuple[str, etree._Element]]:
+    return [(p, task) for p in PROCESSES for tag in ("userTask",) for task in _process(p).iterfind(f".//bpmn:{tag}", NS)]
+
+
+def _form_name(task, kind: str) -> str | None:
+    for prop in task.iterfind("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS):
+        if prop.get("name") == kind:
+            return prop.get("value")
+    return None
+
+
+def test_the_whole_folder_deploys_in_one_upload_without_a_warning(api):
+    load_catalogue(api)
     files = bundle_files()
-    assert {f"{p}.bpmn" for p in PROCESSES} <= set(files)
     response = api.deploy(files)
     assert response.status_code == 201, response.json
     assert response.json["warnings"] == []
@@ -57,19 +97,96 @@ def test_parser_xsd_and_lint_find_nothing():
     assert lint(bundle) == []
 
 
+@pytest.mark.parametrize(("process_id", "message"), _thrown(), ids=[f"{p}:{m}" for p, m in _thrown()])
+def test_every_thrown_message_has_a_declared_catcher_in_the_folder(process_id, message):
+    catalogue = json.loads((REPO / "bpmn" / "messages.json").read_text(encoding="utf-8"))
+    assert message in catalogue, f"{message} is not in bpmn/messages.json"
+    assert process_id in catalogue[message]["senders"]
+    catchers = [p for p in PROCESSES if message in _message_names(_model(p), CATCHERS)]
+    assert catchers, f"{process_id} throws {message} but no model in bpmn/ catches it"
+    assert set(catchers) <= set(catalogue[message]["receivers"]), (catchers, catalogue[message]["receivers"])
+
+
+def test_every_caught_message_is_declared_for_its_catcher():
+    catalogue = json.loads((REPO / "bpmn" / "messages.json").read_text(encoding="utf-8"))
+    for process_id in PROCESSES:
+        for message in _message_names(_model(process_id), CATCHERS):
+            assert process_id in catalogue.get(message, {}).get("receivers", []), (process_id, message)
+
+
+@pytest.mark.parametrize(("process_id", "task"), _user_tasks(), ids=[f"{p}:{t.get('id')}" for p, t in _user_tasks()])
+def test_every_user_task_has_a_form_in_both_languages(process_id, task):
+    form, ui = _form_name(task, "formJsonSchemaFilename"), _form_name(task, "formUiSchemaFilename")
+    assert form and form.startswith(process_id + "."), task.get("id")
+    assert ui and ui.startswith(process_id + "."), task.get("id")
+    text = (REPO / "forms" / form).read_text(encoding="utf-8")
+    assert schema_problems(text) == []
+    for document in (json.loads(text), json.loads((REPO / "forms" / ui).read_text(encoding="utf-8"))):
+        assert isinstance(document, dict)
+        missing = [(where, key) for where, key, label, english in labels(document)
+                   if english is None and label not in SAME_IN_BOTH]
+        assert missing == [], f"{form}: labels without English"
+    assert json.loads(text).get("title") and json.loads(text).get("x-title-en"), form
+    assert task.find("bpmn:documentation", NS) is not None, task.get("id")
+
+
 @pytest.mark.parametrize("process_id", PROCESSES)
-def test_every_element_has_diagram_interchange(process_id):
+def test_every_lane_names_a_role_that_exists(api, process_id):
+    known = {role["code"] for role in api.get("/api/v1/roles").json}
+    lanes = _process(process_id).findall("bpmn:laneSet/bpmn:lane", NS)
+    assert lanes, process_id
+    for lane in lanes:
+        roles = roles_for_lane(lane.get("name"))
+        assert roles and set(roles) <= known, (lane.get("name"), roles)
+
+
+def _money_problems(node, where=""):
+    if isinstance(node, dict):
+        for name, schema in (node.get("properties") or {}).items():
+            if isinstance(schema, dict):
+                money = schema.get("x-money") is True or name.lower().endswith(MONEY_SUFFIXES)
+                if money and (schema.get("type") != "string" or schema.get("pattern") != r"^\d+\.\d{2}$"):
+                    yield f"{where}/properties/{name}"
+        for key, value in node.items():
+            if key not in ("const", "enum", "default", "examples"):
+                yield from _money_problems(value, f"{where}/{key}")
+            if key == "type" and (value == "number" or (isinstance(value, list) and "number" in value)):
+                yield f"{where}: a float field"
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _money_problems(item, f"{where}/{i}")
+
+
+FORM_FILES = sorted((REPO / "forms").glob("*.json"))
+
+
+@pytest.mark.parametrize("path", FORM_FILES, ids=[p.name for p in FORM_FILES])
+def test_no_form_holds_money_or_anything_else_as_a_float(path: Path):
+    assert list(_money_problems(json.loads(path.read_text(encoding="utf-8")))) == []
+
+
+def test_the_money_check_finds_a_float_amount():
+    """The check above can fail: a number amount and a number anywhere are both reported."""
+    form = {"properties": {"claimed_amount": {"type": "number"}, "items": {"type": "array", "items": {
+        "type": "object", "properties": {"weight": {"type": "number"}, "fee": {"type": "string"}}}}}}
+    assert sorted(_money_problems(form)) == sorted([
+        "/properties/claimed_amount", "/properties/claimed_amount: a float field",
+        "/properties/items/items/properties/fee", "/properties/items/items/properties/weight: a float field",
+    ])
+
+
+@pytest.mark.parametrize("process_id", PROCESSES)
+def test_every_element_is_drawn(process_id):
     root = _model(process_id)
-    process = root.find(f"bpmn:process[@id='{process_id}']", NS)
-    assert process is not None and process.get("isExecutable") == "true"
+    process = _process(process_id)
+    assert process.get("isExecutable") == "true"
+    assert process.find("bpmn:documentation", NS).text.strip()
     participant = root.find("bpmn:collaboration/bpmn:participant", NS)
     assert participant is not None and participant.get("processRef") == process_id
-
     plane = root.find("bpmndi:BPMNDiagram/bpmndi:BPMNPlane", NS)
     assert plane.get("bpmnElement") == root.find("bpmn:collaboration", NS).get("id")
     shapes = {s.get("bpmnElement"): s for s in plane.findall("bpmndi:BPMNShape", NS)}
     edges = {e.get("bpmnElement"): e for e in plane.findall("bpmndi:BPMNEdge", NS)}
-
     nodes = [el for tag in FLOW_NODES for el in process.findall(f"bpmn:{tag}", NS)]
     lanes = process.findall("bpmn:laneSet/bpmn:lane", NS)
     for element in [participant, *lanes, *nodes]:
@@ -77,17 +194,10 @@ def test_every_element_has_diagram_interchange(process_id):
         assert shape is not None, f"{element.get('id')} has no BPMNShape"
         bounds = shape.find("dc:Bounds", NS)
         assert float(bounds.get("width")) > 0 and float(bounds.get("height")) > 0
-    for lane in lanes:
-        assert shapes[lane.get("id")].get("isHorizontal") == "true"
-
-    flows = process.findall("bpmn:sequenceFlow", NS)
-    assert flows
-    for flow in flows:
+    for flow in process.findall("bpmn:sequenceFlow", NS):
         edge = edges.get(flow.get("id"))
         assert edge is not None, f"{flow.get('id')} has no BPMNEdge"
         assert len(edge.findall("di:waypoint", NS)) >= 2
-
-    # Every node sits in exactly one lane, and inside that lane's drawn band.
     lane_of = {}
     for lane in lanes:
         for ref in lane.findall("bpmn:flowNodeRef", NS):
@@ -95,6 +205,8 @@ def test_every_element_has_diagram_interchange(process_id):
             lane_of[ref.text] = lane.get("id")
     for node in nodes:
         node_id = node.get("id")
+        if node.tag == f"{{{NS['bpmn']}}}boundaryEvent":
+            continue  # drawn on its task's border
         assert node_id in lane_of, f"{node_id} is in no lane"
         box, band = shapes[node_id].find("dc:Bounds", NS), shapes[lane_of[node_id]].find("dc:Bounds", NS)
         top, bottom = float(band.get("y")), float(band.get("y")) + float(band.get("height"))
@@ -102,31 +214,14 @@ def test_every_element_has_diagram_interchange(process_id):
 
 
 @pytest.mark.parametrize("process_id", PROCESSES)
-def test_only_what_the_engine_runs_today(process_id):
-    root = _model(process_id)
-    for tag in NOT_YET_SUPPORTED:
-        assert root.find(f".//bpmn:{tag}", NS) is None, tag
-
-
-@pytest.mark.parametrize("process_id", PROCESSES)
-def test_user_tasks_have_forms_and_lanes_name_known_roles(process_id):
-    root = _model(process_id)
-    process = root.find(f"bpmn:process[@id='{process_id}']", NS)
-    for lane in process.findall("bpmn:laneSet/bpmn:lane", NS):
-        roles = roles_for_lane(lane.get("name"))
-        # That each role exists is checked by deploying the folder (test above): roles are data.
-        assert roles, lane.get("name")
-    assert process.find("bpmn:documentation", NS).text.strip()
-    for task in process.findall("bpmn:userTask", NS):
-        props = {
-            p.get("name"): p.get("value")
-            for p in task.findall("bpmn:extensionElements/spiffworkflow:properties/spiffworkflow:property", NS)
-        }
-        form, ui = props.get("formJsonSchemaFilename"), props.get("formUiSchemaFilename")
-        assert form and form.startswith(process_id + "."), task.get("id")
-        assert schema_problems((REPO / "forms" / form).read_text()) == []
-        assert ui and isinstance(json.loads((REPO / "forms" / ui).read_text()), dict), task.get("id")
-        assert task.find("bpmn:documentation", NS) is not None, task.get("id")
+def test_every_element_is_documented(process_id):
+    """The issue's rule for bundled models: each element says what it is for."""
+    process = _process(process_id)
+    undocumented = [
+        element.get("id") for tag in FLOW_NODES for element in process.iterfind(f".//bpmn:{tag}", NS)
+        if element.find("bpmn:documentation", NS) is None
+    ]
+    assert undocumented == []
 
 
 def test_every_form_file_is_used():
@@ -135,8 +230,7 @@ def test_every_form_file_is_used():
         for prop in _model(process_id).iterfind(".//spiffworkflow:property", NS):
             if prop.get("name") in ("formJsonSchemaFilename", "formUiSchemaFilename"):
                 referenced.add(prop.get("value"))
-    on_disk = {p.name for p in (REPO / "forms").glob("*.json") if p.name.startswith(tuple(PROCESSES))}
-    assert on_disk == referenced
+    assert {p.name for p in FORM_FILES} == referenced
 
 
 @pytest.mark.parametrize("process_id", PROCESSES)
