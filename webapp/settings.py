@@ -62,6 +62,7 @@ class Settings:
     form_pattern_budget_seconds: float = 0.25
     api_max_json_kb: int = 1024
     solver_max_seconds: float = 60.0
+    legal_aid_max_rounds: int = 3
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -100,6 +101,7 @@ class Settings:
         "form_pattern_budget_seconds": "LIETA_FORM_PATTERN_BUDGET_SECONDS",
         "api_max_json_kb": "LIETA_API_MAX_JSON_KB",
         "solver_max_seconds": "LIETA_SOLVER_MAX_SECONDS",
+        "legal_aid_max_rounds": "LIETA_LEGAL_AID_MAX_ROUNDS",
     }
 
     @classmethod

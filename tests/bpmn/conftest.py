@@ -3,6 +3,7 @@ and users holding every role those processes' lanes need."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,15 @@ USERS = {
     "advocate_b": ["advocate"],
     "advocate_c": ["advocate"],
     "comp_officer": ["compensation_officer"],
+}
+# Users whose lanes are bound to a unit by the case (lane_units): (roles, institution, unit).
+PLACED_USERS = {
+    "elder_riga": (["elder_of_sworn_advocates"], "BAR", "BAR:RIGA"),
+    "elder_kurzeme": (["elder_of_sworn_advocates"], "BAR", "BAR:KURZEME"),
+    "clerk_riga": (["court_clerk"], "COURT", "COURT:RIGA"),
+    "chair_riga": (["court_chair"], "COURT", "COURT:RIGA"),
+    "judge_riga": (["judge"], "COURT", "COURT:RIGA"),
+    "judge_riga_2": (["judge"], "COURT", "COURT:RIGA"),
 }
 
 
@@ -74,11 +84,21 @@ class Case:
 def api(app, client):
     api = Api(app, client)
     api.create_users(USERS)
+    with app.app_context():
+        for username, (roles, institution, unit) in PLACED_USERS.items():
+            api.engine().users.create(username, "secret-" + username, roles, institution=institution, unit=unit)
     return api
+
+
+def load_message_catalogue(api) -> None:
+    """`bpmn/messages.json`, as `make run` loads it before deploying."""
+    for name, entry in json.loads((REPO / "bpmn" / "messages.json").read_text(encoding="utf-8")).items():
+        api.declare_message(name, entry["senders"], entry["receivers"], entry["payload_schema"])
 
 
 @pytest.fixture
 def bundle(api):
+    load_message_catalogue(api)
     response = api.deploy(bundle_files())
     assert response.status_code == 201, response.json
     assert response.json["warnings"] == []

@@ -5,6 +5,13 @@ It runs inside the engine's task execution, in the same transaction as the insta
 assignment row and its audit row are added to the engine's session and committed (or rolled
 back) with the instance. It never commits.
 
+Nobody eligible is a business outcome, not a failure: it raises `engine.BpmnError`
+(`no_advocate_eligible`), which the bundled process routes to manual assignment. When no advocate
+speaks the person's language, the advocate is chosen for the language of the proceedings
+(Latvian) and the result says an interpreter is needed. The result also carries `max_rounds`
+(the `LIETA_LEGAL_AID_MAX_ROUNDS` setting): how many proposals the process makes before it asks a
+person to assign by hand.
+
 It acts on the calling case only: the case (its number, its instance) comes from the call context,
 never from a parameter (the registry refuses a `case_id` naming another case), and only this
 instance's own earlier assignments are marked declined.
@@ -16,10 +23,11 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
-from engine import audit
-from engine.errors import N_, EngineError, InvalidInput
+from engine import BpmnError, audit
+from engine.errors import N_, InvalidInput
 from engine.service_registry import current_call
 from webapp.extensions import db
 from webapp.resources.advocates import is_available, load_by_advocate
@@ -29,10 +37,8 @@ from webapp.resources.models import Advocate, AdvocateAssignment, AssignmentStat
 OPERATION = "assign_defence_lawyer"
 TIME_LIMIT_SECONDS = 10.0
 LOAD_WINDOW_DAYS = 30
-
-
-class NoAdvocateAvailable(EngineError):
-    """Nobody may take the request; the message says which rule left nobody."""
+NO_ADVOCATE_ELIGIBLE = "no_advocate_eligible"
+PROCEEDINGS_LANGUAGE = "lv"  # an interpreter bridges any other language (KPL s.11)
 
 
 def _value(params: dict, data: dict, *names: str, default: Any = None) -> Any:
@@ -131,15 +137,20 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
     day = riga_date(moment)
     request = build_request(params, task_data, call.case_reference)
     problem, by_code = build_problem(day, request)
-    try:
-        result = legal_aid.solve(legal_aid.parse_problem(problem), time_limit=TIME_LIMIT_SECONDS)
-    except SolverInputError as err:
-        raise InvalidInput(N_("the legal-aid input is invalid: %(problem)s"), params={"problem": str(err)}) from err
+    result = _solve(legal_aid, SolverInputError, problem)
+    interpreter_language = None
+    if not result.assignments and request["language"] != PROCEEDINGS_LANGUAGE:
+        # Nobody speaks the person's language: an advocate of the proceedings' language, with an interpreter.
+        interpreter_language = request["language"]
+        request = {**request, "language": PROCEEDINGS_LANGUAGE}
+        problem, by_code = build_problem(day, request)
+        result = _solve(legal_aid, SolverInputError, problem)
     if not result.assignments:
         reason = result.unassigned[0].reason if result.unassigned else "no advocate is eligible"
-        raise NoAdvocateAvailable(
-            f"no advocate can be assigned to case {request['case_id']} on {day.isoformat()}: {reason}; "
-            "fix the advocates' data (territories, languages, leave, capacity) and retry, or skip the task"
+        raise BpmnError(
+            NO_ADVOCATE_ELIGIBLE,
+            f"no advocate can be assigned to case {request['case_id']} on {day.isoformat()}: {reason}",
+            data={"reason": reason, "territory": request["territory"], "excluded": request["excluded_lawyers"]},
         )
     chosen = result.assignments[0]
     advocate = by_code[chosen.lawyer_id]
@@ -172,7 +183,23 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
         "assigned_on": day.isoformat(),
         "explanation": explanation,
         "status": result.status.value,
+        "advocate_languages": list(advocate.languages),
+        "interpreter_needed": interpreter_language is not None,
+        "interpreter_language": interpreter_language,
+        "max_rounds": max_rounds(),
     }
+
+
+def max_rounds() -> int:
+    """Proposals a case makes before a person assigns by hand (`LIETA_LEGAL_AID_MAX_ROUNDS`)."""
+    return int(current_app.config["LIETA_SETTINGS"].legal_aid_max_rounds)
+
+
+def _solve(legal_aid, input_error, problem: dict):
+    try:
+        return legal_aid.solve(legal_aid.parse_problem(problem), time_limit=TIME_LIMIT_SECONDS)
+    except input_error as err:
+        raise InvalidInput(N_("the legal-aid input is invalid: %(problem)s"), params={"problem": str(err)}) from err
 
 
 def _mark_declined(session, instance_id: str | None, declined_codes: list[str]) -> None:
