@@ -29,6 +29,7 @@ PLACED_USERS = {
     "chair_riga": (["court_chair"], "COURT", "COURT:RIGA"),
     "judge_riga": (["judge"], "COURT", "COURT:RIGA"),
     "judge_riga_2": (["judge"], "COURT", "COURT:RIGA"),
+    "judge_latgale": (["judge"], "COURT", "COURT:LATGALE"),
 }
 
 
