@@ -58,7 +58,6 @@ def test_an_ordinary_request_passes_the_elder_of_the_territory(api, bundle, advo
     data = case.data
     assert data["urgent"] is False
     assert data["nomination_due"] == working_days_deadline(START, 3).isoformat()
-    assert data["response_due"] == working_days_deadline(START, 1).isoformat()
     [task] = case.ready()
     assert task["element_id"] == "elder_review"
     assert data["lane_units"] == {"Elder of sworn advocates": "BAR:RIGA", "Judge": "COURT:RIGA"}
@@ -66,6 +65,7 @@ def test_an_ordinary_request_passes_the_elder_of_the_territory(api, bundle, advo
     # The Kurzeme elder is not offered a Rīga case.
     assert case.refusal_status("elder_kurzeme") == 404
     case.do("elder_review", CONFIRM, as_user="elder_riga")
+    assert case.data["response_due"] == working_days_deadline(START, 1).isoformat()
     answer(case, ACCEPT)
     # The state-payment decision belongs to a judge of the territory's court.
     assert case.task("decide_state_payment")["role"] == "judge"
