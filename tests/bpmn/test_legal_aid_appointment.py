@@ -9,7 +9,15 @@ import pytest
 
 from engine.deadlines import hours_deadline, working_days_deadline
 from tests.bpmn.legal_aid_support import (
-    ACCEPT, CASE_NUMBER, CONFIRM, PAY, advocates, answer, history, request_legal_aid, sent_messages,
+    ACCEPT,
+    CASE_NUMBER,
+    CONFIRM,
+    PAY,
+    advocates,
+    answer,
+    history,
+    request_legal_aid,
+    sent_messages,
 )
 from tests.conftest import START
 

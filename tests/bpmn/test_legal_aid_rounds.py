@@ -9,7 +9,16 @@ from datetime import datetime, timedelta
 import pytest
 
 from tests.bpmn.legal_aid_support import (
-    ACCEPT, CONFIRM, DECLINE, PAY, REJECT, advocates, answer, fire_due, request_legal_aid, sent_messages,
+    ACCEPT,
+    CONFIRM,
+    DECLINE,
+    PAY,
+    REJECT,
+    advocates,
+    answer,
+    fire_due,
+    request_legal_aid,
+    sent_messages,
 )
 
 __all__ = ["advocates"]
