@@ -30,6 +30,7 @@ from engine import BpmnError, audit
 from engine.errors import N_, InvalidInput
 from engine.service_registry import current_call
 from webapp.extensions import db
+from webapp.resources import advocate_rosters
 from webapp.resources.advocates import is_available, load_by_advocate
 from webapp.resources.common import TERRITORIES, riga_date, territory_name
 from webapp.resources.models import Advocate, AdvocateAssignment, AssignmentStatus
@@ -89,8 +90,10 @@ def build_request(params: dict, data: dict, case_id: str | None) -> dict:
     }
 
 
-def build_problem(day: dt.date, request: dict) -> tuple[dict, dict[str, Advocate]]:
-    """The solver input for one request on `day`, and the advocates by solver id (their code)."""
+def build_problem(day: dt.date, request: dict, moment: dt.datetime | None = None) -> tuple[dict, dict[str, Advocate]]:
+    """The solver input for one request on `day`, and the advocates by solver id (their code).
+    An urgent request at `moment` goes to the territory's advocates on duty then, when an approved
+    advocates' roster covers that moment (KPL s.81)."""
     advocates = list(db.session.scalars(select(Advocate).where(Advocate.active.is_(True)).order_by(Advocate.id).execution_options(populate_existing=True)
     ))
     # The rolling load: the 30 days before the date and the assignments already made on it, so
@@ -101,13 +104,14 @@ def build_problem(day: dt.date, request: dict) -> tuple[dict, dict[str, Advocate
         if isinstance(pending, AdvocateAssignment) and pending.status == AssignmentStatus.ASSIGNED:
             load[pending.advocate_id] = load.get(pending.advocate_id, 0) + 1
             today[pending.advocate_id] = today.get(pending.advocate_id, 0) + 1
+    on_duty = advocate_rosters.on_duty(request["territory"], moment) if request["urgent"] and moment else None
     lawyers = [
         {
             "id": a.code,
             "territories": list(a.territories),
             "languages": list(a.languages),
             "juvenile": a.juvenile,
-            "available": is_available(a, day),
+            "available": is_available(a, day) and (on_duty is None or a.id in on_duty),
             "capacity": max(a.daily_capacity - today.get(a.id, 0), 0),
             "load_30d": load.get(a.id, 0),
             "location": [a.office_x_km, a.office_y_km],
@@ -136,14 +140,14 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
     moment = engine.clock.now()
     day = riga_date(moment)
     request = build_request(params, task_data, call.case_reference)
-    problem, by_code = build_problem(day, request)
+    problem, by_code = build_problem(day, request, moment)
     result = _solve(legal_aid, SolverInputError, problem)
     interpreter_language = None
     if not result.assignments and request["language"] != PROCEEDINGS_LANGUAGE:
         # Nobody speaks the person's language: an advocate of the proceedings' language, with an interpreter.
         interpreter_language = request["language"]
         request = {**request, "language": PROCEEDINGS_LANGUAGE}
-        problem, by_code = build_problem(day, request)
+        problem, by_code = build_problem(day, request, moment)
         result = _solve(legal_aid, SolverInputError, problem)
     if not result.assignments:
         reason = result.unassigned[0].reason if result.unassigned else "no advocate is eligible"
@@ -158,6 +162,9 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
     explanation = [chosen.explanation]
     if declined:
         explanation.append(f"left out as having declined: {', '.join(declined)}")
+    duty = advocate_rosters.on_duty(request["territory"], moment) if request["urgent"] else None
+    if duty is not None:
+        explanation.append(f"urgent: chosen among the {len(duty)} advocates on duty in {request['territory']}")
     task_id, instance_id = call.task_id, call.instance_id
     _mark_declined(session, instance_id, declined)
     row = AdvocateAssignment(
@@ -187,6 +194,7 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
         "interpreter_needed": interpreter_language is not None,
         "interpreter_language": interpreter_language,
         "max_rounds": max_rounds(),
+        "from_duty_roster": duty is not None,
     }
 
 
