@@ -143,7 +143,7 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
     problem, by_code = build_problem(day, request, moment)
     result = _solve(legal_aid, SolverInputError, problem)
     interpreter_language = None
-    if not result.assignments and request["language"] != PROCEEDINGS_LANGUAGE:
+    if not result.assignments and request["language"] != PROCEEDINGS_LANGUAGE and not _speakers(problem, request):
         # Nobody speaks the person's language: an advocate of the proceedings' language, with an interpreter.
         interpreter_language = request["language"]
         request = {**request, "language": PROCEEDINGS_LANGUAGE}
@@ -196,6 +196,13 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
         "max_rounds": max_rounds(),
         "from_duty_roster": duty is not None,
     }
+
+
+def _speakers(problem: dict, request: dict) -> bool:
+    """Whether an available advocate of the territory speaks the person's language (then a full
+    calendar is no reason for an interpreter: the case waits for a person instead)."""
+    return any(request["territory"] in lawyer["territories"] and request["language"] in lawyer["languages"]
+               and lawyer["available"] for lawyer in problem["lawyers"])
 
 
 def max_rounds() -> int:
