@@ -129,3 +129,22 @@ def test_an_accepted_proposal_after_a_decline_ends_the_rounds(api, bundle, advoc
     assert answer(case, ACCEPT) == "adv-riga-b"
     assert case.ready_elements() == ["decide_state_payment"]
     assert [a["advocate_id"] for a in case.data["declined_advocates"]] == ["adv-riga-a"]
+
+
+@pytest.mark.parametrize("answered", [True, False], ids=["answer by phone", "unreachable"])
+def test_an_advocate_without_a_user_is_phoned_by_the_officer(api, bundle, advocates, app, clock, answered):
+    """adv-kurz has no user: no advocate answers in their place; the officer records the answer."""
+    case, _ = request_legal_aid(api, urgency="urgent", court_territory="kurzeme")
+    assert case.data["advocate_id"] == "adv-kurz" and case.data["advocate_username"] is None
+    task = case.task("answer_for_advocate")
+    assert task["role"] == "legal_aid_officer" and task["due_at"] == case.data["response_due"]
+    assert api.complete(task["id"], ACCEPT, as_user="advocate_a").status_code in (403, 404)
+    if answered:
+        case.do("answer_for_advocate", ACCEPT, as_user="officer")
+        assert case.ready_elements() == ["decide_state_payment"]
+        return
+    clock.advance(timedelta(hours=2, seconds=1))
+    assert fire_due(app) == 1
+    # The only Kurzeme advocate refused by silence: nobody is left, a person assigns.
+    assert case.ready_elements() == ["manual_assignment"]
+    assert case.data["error"]["code"] == "no_advocate_eligible"
