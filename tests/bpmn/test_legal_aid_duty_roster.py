@@ -68,3 +68,20 @@ def test_the_cli_solves_approves_and_shows_a_month(app, api, advocates):
     assert shown.exit_code == 0 and shown.output.count("Rīga") == 28
     missing = runner.invoke(args=["advocate-roster", "approve", "--month", "2027-03"])
     assert missing.exit_code != 0 and "no draft" in missing.output
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "user", "status"),
+    [
+        ("get", "/api/v1/advocate-rosters", None, "advocate_a", 403),
+        ("get", "/api/v1/advocate-rosters/999999", None, "elder_riga", 404),
+        ("post", "/api/v1/advocate-rosters", {"month": "2027-01", "regions": ["latgale"]}, "elder_riga", 422),
+        ("post", "/api/v1/advocate-rosters", {"month": "2027-13"}, "elder_riga", 422),
+        ("post", "/api/v1/advocate-rosters", {"month": "2027-01", "regions": ["mars"]}, "elder_riga", 422),
+    ],
+)
+def test_bad_roster_requests_get_a_clear_4xx(api, bundle, advocates, method, path, body, user, status):
+    kwargs = {"json": body} if body is not None else {}
+    response = getattr(api, method)(path, as_user=user, **kwargs)
+    assert response.status_code == status, response.json
+    assert response.json["message"]
