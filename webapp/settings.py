@@ -64,6 +64,8 @@ class Settings:
     solver_max_seconds: float = 60.0
     fee_rates_file: str = ""  # empty: the scale bundled with the code (engine/fees/rates.json)
 
+    legal_aid_max_rounds: int = 3
+
     ENV_NAMES = {
         "env": "LIETA_ENV",
         "database_url": "DATABASE_URL",
@@ -102,6 +104,8 @@ class Settings:
         "api_max_json_kb": "LIETA_API_MAX_JSON_KB",
         "solver_max_seconds": "LIETA_SOLVER_MAX_SECONDS",
         "fee_rates_file": "LIETA_FEE_RATES_FILE",
+
+        "legal_aid_max_rounds": "LIETA_LEGAL_AID_MAX_ROUNDS",
     }
 
     @classmethod

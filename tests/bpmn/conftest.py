@@ -22,6 +22,16 @@ USERS = {
     "comp_officer": ["compensation_officer"],
     "chief": ["chief_prosecutor"],
 }
+# Users whose lanes are bound to a unit by the case (lane_units): (roles, institution, unit).
+PLACED_USERS = {
+    "elder_riga": (["elder_of_sworn_advocates"], "BAR", "BAR:RIGA"),
+    "elder_kurzeme": (["elder_of_sworn_advocates"], "BAR", "BAR:KURZEME"),
+    "clerk_riga": (["court_clerk"], "COURT", "COURT:RIGA"),
+    "chair_riga": (["court_chair"], "COURT", "COURT:RIGA"),
+    "judge_riga": (["judge"], "COURT", "COURT:RIGA"),
+    "judge_riga_2": (["judge"], "COURT", "COURT:RIGA"),
+    "judge_latgale": (["judge"], "COURT", "COURT:LATGALE"),
+}
 
 
 def bundle_files() -> dict[str, bytes]:
@@ -76,6 +86,9 @@ class Case:
 def api(app, client):
     api = Api(app, client)
     api.create_users(USERS)
+    with app.app_context():
+        for username, (roles, institution, unit) in PLACED_USERS.items():
+            api.engine().users.create(username, "secret-" + username, roles, institution=institution, unit=unit)
     return api
 
 
@@ -84,6 +97,9 @@ def load_catalogue(api: Api) -> None:
     catches a message the catalogue does not declare for its process."""
     for name, entry in json.loads((REPO / "bpmn" / "messages.json").read_text(encoding="utf-8")).items():
         api.declare_message(name, entry["senders"], entry["receivers"], entry["payload_schema"])
+
+
+load_message_catalogue = load_catalogue
 
 
 @pytest.fixture

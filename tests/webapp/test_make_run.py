@@ -57,7 +57,7 @@ def test_make_run_steps_serve_the_bundled_processes_to_the_demo_users(database_u
         listed = requests.get(
             f"{server.base_url}/api/v1/process-definitions", headers={"Authorization": f"Bearer {token}"}, timeout=10
         ).json()
-        assert {"legal_aid_appointment", "state_compensation_claim"} <= {d["process_id"] for d in listed}
+        assert {"court_intake", "legal_aid_appointment", "state_compensation_claim"} <= {d["process_id"] for d in listed}
         advocates = requests.get(
             f"{server.base_url}/api/v1/advocates", headers={"Authorization": f"Bearer {token}"}, timeout=10
         ).json()

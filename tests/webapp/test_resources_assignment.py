@@ -126,29 +126,35 @@ def test_capacity_counts_the_assignments_made_today(api, advocates):
     first = request(api, case_id="K-1", language="en")
     assert first["data"]["assignment"]["advocate_id"] == "riga-en"  # the only en speaker not on leave
     second = request(api, case_id="K-2", language="en")
-    assert second["status"] == "error"
     [incident] = second["incidents"]
     assert "capacity exhausted" in incident["message"]
+    assert "no_advocate_eligible" in incident["message"]  # a business error no boundary event catches here
 
 
 @pytest.mark.parametrize(
     ("territory", "language", "juvenile", "declined", "reason"),
     [
         ("Latgale", "lv", False, [], "no lawyer works in territory 'Latgale'"),
-        ("Rīga", "de", False, [], "no available lawyer speaks 'de' in territory 'Rīga'"),
         ("Kurzeme", "ru", True, ["kurz"], "every otherwise eligible lawyer is excluded"),
     ],
 )
 def test_nobody_eligible_is_an_incident_with_a_clear_message(api, advocates, territory, language, juvenile,
                                                               declined, reason):
+    """Without an error boundary event (the bundled process has one: manual assignment), the
+    business error no_advocate_eligible is an incident that says why."""
     body = request(api, case_id="K-9", territory=territory, language=language, juvenile=juvenile, declined=declined)
-    assert body["status"] == "error"
     [incident] = body["incidents"]
-    assert "assign_defence_lawyer failed: no advocate can be assigned to case K-9 on 2027-01-04" in incident["message"]
+    assert "raised the business error no_advocate_eligible" in incident["message"]
+    assert "no advocate can be assigned to case K-9 on 2027-01-04" in incident["message"]
     assert reason in incident["message"]
-    assert "retry" in incident["message"]
     listed = api.get(f"/api/v1/process-instances/{body['id']}/history").json
     assert "defence_lawyer_assigned" not in [h["event"] for h in listed]
+
+
+def test_nobody_speaking_the_language_means_an_advocate_of_the_proceedings_with_an_interpreter(api, advocates):
+    assignment = request(api, case_id="K-8", territory="Rīga", language="de")["data"]["assignment"]
+    assert (assignment["interpreter_needed"], assignment["interpreter_language"]) == (True, "de")
+    assert "lv" in assignment["advocate_languages"]
 
 
 def test_an_admin_retries_after_fixing_the_data(api, advocates):

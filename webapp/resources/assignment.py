@@ -5,6 +5,13 @@ It runs inside the engine's task execution, in the same transaction as the insta
 assignment row and its audit row are added to the engine's session and committed (or rolled
 back) with the instance. It never commits.
 
+Nobody eligible is a business outcome, not a failure: it raises `engine.BpmnError`
+(`no_advocate_eligible`), which the bundled process routes to manual assignment. When no advocate
+speaks the person's language, the advocate is chosen for the language of the proceedings
+(Latvian) and the result says an interpreter is needed. The result also carries `max_rounds`
+(the `LIETA_LEGAL_AID_MAX_ROUNDS` setting): how many proposals the process makes before it asks a
+person to assign by hand.
+
 It acts on the calling case only: the case (its number, its instance) comes from the call context,
 never from a parameter (the registry refuses a `case_id` naming another case), and only this
 instance's own earlier assignments are marked declined.
@@ -16,12 +23,14 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import select
 
-from engine import audit
-from engine.errors import N_, EngineError, InvalidInput
+from engine import BpmnError, audit
+from engine.errors import N_, InvalidInput
 from engine.service_registry import current_call
 from webapp.extensions import db
+from webapp.resources import advocate_rosters
 from webapp.resources.advocates import is_available, load_by_advocate
 from webapp.resources.common import TERRITORIES, riga_date, territory_name
 from webapp.resources.models import Advocate, AdvocateAssignment, AssignmentStatus
@@ -29,10 +38,8 @@ from webapp.resources.models import Advocate, AdvocateAssignment, AssignmentStat
 OPERATION = "assign_defence_lawyer"
 TIME_LIMIT_SECONDS = 10.0
 LOAD_WINDOW_DAYS = 30
-
-
-class NoAdvocateAvailable(EngineError):
-    """Nobody may take the request; the message says which rule left nobody."""
+NO_ADVOCATE_ELIGIBLE = "no_advocate_eligible"
+PROCEEDINGS_LANGUAGE = "lv"  # an interpreter bridges any other language (KPL s.11)
 
 
 def _value(params: dict, data: dict, *names: str, default: Any = None) -> Any:
@@ -83,8 +90,10 @@ def build_request(params: dict, data: dict, case_id: str | None) -> dict:
     }
 
 
-def build_problem(day: dt.date, request: dict) -> tuple[dict, dict[str, Advocate]]:
-    """The solver input for one request on `day`, and the advocates by solver id (their code)."""
+def build_problem(day: dt.date, request: dict, moment: dt.datetime | None = None) -> tuple[dict, dict[str, Advocate]]:
+    """The solver input for one request on `day`, and the advocates by solver id (their code).
+    An urgent request at `moment` goes to the territory's advocates on duty then, when an approved
+    advocates' roster covers that moment (KPL s.81)."""
     advocates = list(db.session.scalars(select(Advocate).where(Advocate.active.is_(True)).order_by(Advocate.id).execution_options(populate_existing=True)
     ))
     # The rolling load: the 30 days before the date and the assignments already made on it, so
@@ -95,13 +104,14 @@ def build_problem(day: dt.date, request: dict) -> tuple[dict, dict[str, Advocate
         if isinstance(pending, AdvocateAssignment) and pending.status == AssignmentStatus.ASSIGNED:
             load[pending.advocate_id] = load.get(pending.advocate_id, 0) + 1
             today[pending.advocate_id] = today.get(pending.advocate_id, 0) + 1
+    on_duty = advocate_rosters.on_duty(request["territory"], moment) if request["urgent"] and moment else None
     lawyers = [
         {
             "id": a.code,
             "territories": list(a.territories),
             "languages": list(a.languages),
             "juvenile": a.juvenile,
-            "available": is_available(a, day),
+            "available": is_available(a, day) and (on_duty is None or a.id in on_duty),
             "capacity": max(a.daily_capacity - today.get(a.id, 0), 0),
             "load_30d": load.get(a.id, 0),
             "location": [a.office_x_km, a.office_y_km],
@@ -130,16 +140,21 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
     moment = engine.clock.now()
     day = riga_date(moment)
     request = build_request(params, task_data, call.case_reference)
-    problem, by_code = build_problem(day, request)
-    try:
-        result = legal_aid.solve(legal_aid.parse_problem(problem), time_limit=TIME_LIMIT_SECONDS)
-    except SolverInputError as err:
-        raise InvalidInput(N_("the legal-aid input is invalid: %(problem)s"), params={"problem": str(err)}) from err
+    problem, by_code = build_problem(day, request, moment)
+    result = _solve(legal_aid, SolverInputError, problem)
+    interpreter_language = None
+    if not result.assignments and request["language"] != PROCEEDINGS_LANGUAGE and not _speakers(problem, request):
+        # Nobody speaks the person's language: an advocate of the proceedings' language, with an interpreter.
+        interpreter_language = request["language"]
+        request = {**request, "language": PROCEEDINGS_LANGUAGE}
+        problem, by_code = build_problem(day, request, moment)
+        result = _solve(legal_aid, SolverInputError, problem)
     if not result.assignments:
         reason = result.unassigned[0].reason if result.unassigned else "no advocate is eligible"
-        raise NoAdvocateAvailable(
-            f"no advocate can be assigned to case {request['case_id']} on {day.isoformat()}: {reason}; "
-            "fix the advocates' data (territories, languages, leave, capacity) and retry, or skip the task"
+        raise BpmnError(
+            NO_ADVOCATE_ELIGIBLE,
+            f"no advocate can be assigned to case {request['case_id']} on {day.isoformat()}: {reason}",
+            data={"reason": reason, "territory": request["territory"], "excluded": request["excluded_lawyers"]},
         )
     chosen = result.assignments[0]
     advocate = by_code[chosen.lawyer_id]
@@ -147,6 +162,9 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
     explanation = [chosen.explanation]
     if declined:
         explanation.append(f"left out as having declined: {', '.join(declined)}")
+    duty = advocate_rosters.on_duty(request["territory"], moment) if request["urgent"] else None
+    if duty is not None:
+        explanation.append(f"urgent: chosen among the {len(duty)} advocates on duty in {request['territory']}")
     task_id, instance_id = call.task_id, call.instance_id
     _mark_declined(session, instance_id, declined)
     row = AdvocateAssignment(
@@ -172,7 +190,31 @@ def _assign(engine, session, params: dict, task_data: dict) -> dict:
         "assigned_on": day.isoformat(),
         "explanation": explanation,
         "status": result.status.value,
+        "advocate_languages": list(advocate.languages),
+        "interpreter_needed": interpreter_language is not None,
+        "interpreter_language": interpreter_language,
+        "max_rounds": max_rounds(),
+        "from_duty_roster": duty is not None,
     }
+
+
+def _speakers(problem: dict, request: dict) -> bool:
+    """Whether an available advocate of the territory speaks the person's language (then a full
+    calendar is no reason for an interpreter: the case waits for a person instead)."""
+    return any(request["territory"] in lawyer["territories"] and request["language"] in lawyer["languages"]
+               and lawyer["available"] for lawyer in problem["lawyers"])
+
+
+def max_rounds() -> int:
+    """Proposals a case makes before a person assigns by hand (`LIETA_LEGAL_AID_MAX_ROUNDS`)."""
+    return int(current_app.config["LIETA_SETTINGS"].legal_aid_max_rounds)
+
+
+def _solve(legal_aid, input_error, problem: dict):
+    try:
+        return legal_aid.solve(legal_aid.parse_problem(problem), time_limit=TIME_LIMIT_SECONDS)
+    except input_error as err:
+        raise InvalidInput(N_("the legal-aid input is invalid: %(problem)s"), params={"problem": str(err)}) from err
 
 
 def _mark_declined(session, instance_id: str | None, declined_codes: list[str]) -> None:

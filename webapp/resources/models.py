@@ -181,3 +181,47 @@ class CalendarToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+
+
+class AdvocateRoster(Base):
+    """One version of a month's advocates' duty roster (urgent legal aid, KPL s.81), per court
+    territory. At most one version per month is approved, by the elder of sworn advocates."""
+
+    __tablename__ = "advocate_rosters"
+    __table_args__ = (UniqueConstraint("month", "version", name="uq_advocate_rosters_month_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[str] = mapped_column(String(7), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(80))
+    approved_at: Mapped[dt.datetime | None] = mapped_column(UtcDateTime, nullable=True)
+    approved_by: Mapped[str | None] = mapped_column(String(80), nullable=True)
+    solver_status: Mapped[str] = mapped_column(String(20))
+    objective: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    solve_seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    settings: Mapped[dict] = mapped_column(JSON)
+    unfilled: Mapped[list] = mapped_column(JSON)
+
+    slots: Mapped[list[AdvocateDutySlot]] = relationship(
+        back_populates="roster", cascade="all, delete-orphan",
+        order_by="AdvocateDutySlot.starts_at, AdvocateDutySlot.region",
+    )
+
+
+class AdvocateDutySlot(Base):
+    __tablename__ = "advocate_duty_slots"
+    __table_args__ = (Index("ix_advocate_duty_slots_region_starts", "region", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    roster_id: Mapped[int] = mapped_column(ForeignKey("advocate_rosters.id"), index=True)
+    date: Mapped[dt.date] = mapped_column(Date)
+    region: Mapped[str] = mapped_column(String(60))
+    shift: Mapped[str] = mapped_column(String(40))
+    starts_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    ends_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    advocate_id: Mapped[int] = mapped_column(ForeignKey("advocates.id"))
+
+    roster: Mapped[AdvocateRoster] = relationship(back_populates="slots")
+    advocate: Mapped[Advocate] = relationship(lazy="joined")
