@@ -3,6 +3,7 @@ and users holding every role those processes' lanes need."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,11 @@ USERS = {
     "advocate_b": ["advocate"],
     "advocate_c": ["advocate"],
     "comp_officer": ["compensation_officer"],
+    "court_clerk": ["court_clerk"],
+    "court_chair": ["court_chair"],
+    "judge": ["judge"],
+    "probation": ["probation_officer"],
+    "prison": ["prison_officer"],
 }
 
 
@@ -77,8 +83,16 @@ def api(app, client):
     return api
 
 
+def load_catalogue(api) -> None:
+    """`make run` loads `bpmn/messages.json` before deploying: a model throwing or catching an
+    undeclared message is refused."""
+    for name, entry in json.loads((REPO / "bpmn" / "messages.json").read_text(encoding="utf-8")).items():
+        api.declare_message(name, entry["senders"], entry["receivers"], entry["payload_schema"])
+
+
 @pytest.fixture
 def bundle(api):
+    load_catalogue(api)
     response = api.deploy(bundle_files())
     assert response.status_code == 201, response.json
     assert response.json["warnings"] == []
