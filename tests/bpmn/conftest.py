@@ -29,8 +29,9 @@ USERS = {
 
 
 def bundle_files() -> dict[str, bytes]:
-    """Every file `make run` deploys (`flask --app webapp processes deploy bpmn forms`)."""
-    paths = sorted((REPO / "bpmn").glob("*.bpmn")) + sorted((REPO / "forms").glob("*.json"))
+    """Every model and form `make run` deploys (`flask --app webapp processes deploy bpmn forms`)."""
+    paths = (sorted((REPO / "bpmn").glob("*.bpmn")) + sorted((REPO / "bpmn").glob("*.dmn"))
+             + sorted((REPO / "forms").glob("*.json")))
     return {path.name: path.read_bytes() for path in paths}
 
 

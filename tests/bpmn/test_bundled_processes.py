@@ -104,7 +104,7 @@ def test_every_element_has_diagram_interchange(process_id):
 
 # The processes after the verdict use timers and messages (engine/support.py); the static tests
 # that replace this one check the whole bundle against the engine's support table.
-@pytest.mark.parametrize("process_id", ["legal_aid_appointment", "state_compensation_claim"])
+@pytest.mark.parametrize("process_id", ["legal_aid_appointment"])
 def test_only_what_the_engine_runs_today(process_id):
     root = _model(process_id)
     for tag in NOT_YET_SUPPORTED:

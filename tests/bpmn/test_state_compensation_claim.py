@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 PROCESS = "state_compensation_claim"
@@ -50,22 +52,22 @@ def request_round(case, documents: list[str], replied: bool = True) -> None:
 
 AMOUNTS = [
     # harm, minor, reduced-rate offence, recognised on, claimed, amount, share, maximum, capped
-    ("death", False, False, "2026-03-02", "10000.00", "3900.00", "1.00", "3900.00", True),
-    ("death", False, False, "2026-03-02", "2500.50", "2500.50", "1.00", "3900.00", False),
-    ("death", False, False, "2025-06-10", "10000.00", "3700.00", "1.00", "3700.00", True),
-    ("death", False, False, "2024-12-31", "10000.00", "3500.00", "1.00", "3500.00", True),
-    ("serious_bodily_injury", False, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
-    ("serious_bodily_injury", False, False, "2026-03-02", "3510.00", "3510.00", "0.90", "3900.00", False),
-    ("serious_bodily_injury", False, False, "2026-03-02", "3510.01", "3510.00", "0.90", "3900.00", True),
-    ("rape_or_sexual_violence", False, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
-    ("trafficking", False, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
-    ("sexual_integrity", True, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
-    ("moderate_bodily_injury", True, False, "2026-03-02", "10000.00", "2730.00", "0.70", "3900.00", True),
-    ("infection", True, False, "2026-03-02", "10000.00", "2730.00", "0.70", "3900.00", True),
-    ("serious_bodily_injury", True, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
-    ("moderate_bodily_injury", False, False, "2026-03-02", "10000.00", "1950.00", "0.50", "3900.00", True),
-    ("sexual_integrity", False, False, "2026-03-02", "10000.00", "1950.00", "0.50", "3900.00", True),
-    ("infection", False, False, "2026-03-02", "800.00", "800.00", "0.50", "3900.00", False),
+    ("death", False, False, "2026-03-02", "10000.00", "3900.00", "1.0000", "3900.00", True),
+    ("death", False, False, "2026-03-02", "2500.50", "2500.50", "1.0000", "3900.00", False),
+    ("death", False, False, "2025-06-10", "10000.00", "3700.00", "1.0000", "3700.00", True),
+    ("death", False, False, "2024-12-31", "10000.00", "3500.00", "1.0000", "3500.00", True),
+    ("serious_bodily_injury", False, False, "2026-03-02", "10000.00", "3510.00", "0.9000", "3900.00", True),
+    ("serious_bodily_injury", False, False, "2026-03-02", "3510.00", "3510.00", "0.9000", "3900.00", False),
+    ("serious_bodily_injury", False, False, "2026-03-02", "3510.01", "3510.00", "0.9000", "3900.00", True),
+    ("rape_or_sexual_violence", False, False, "2026-03-02", "10000.00", "3510.00", "0.9000", "3900.00", True),
+    ("trafficking", False, False, "2026-03-02", "10000.00", "3510.00", "0.9000", "3900.00", True),
+    ("sexual_integrity", True, False, "2026-03-02", "10000.00", "3510.00", "0.9000", "3900.00", True),
+    ("moderate_bodily_injury", True, False, "2026-03-02", "10000.00", "2730.00", "0.7000", "3900.00", True),
+    ("infection", True, False, "2026-03-02", "10000.00", "2730.00", "0.7000", "3900.00", True),
+    ("serious_bodily_injury", True, False, "2026-03-02", "10000.00", "3510.00", "0.9000", "3900.00", True),
+    ("moderate_bodily_injury", False, False, "2026-03-02", "10000.00", "1950.00", "0.5000", "3900.00", True),
+    ("sexual_integrity", False, False, "2026-03-02", "10000.00", "1950.00", "0.5000", "3900.00", True),
+    ("infection", False, False, "2026-03-02", "800.00", "800.00", "0.5000", "3900.00", False),
     ("moderate_bodily_injury", False, True, "2026-03-02", "10000.00", "975.00", "0.2500", "3900.00", True),
     ("serious_bodily_injury", False, True, "2026-03-02", "10000.00", "1755.00", "0.4500", "3900.00", True),
     ("death", False, True, "2026-03-02", "10000.00", "1950.00", "0.5000", "3900.00", True),
@@ -89,14 +91,21 @@ def test_compensation_is_capped_by_the_law(case, harm, minor, reduced, recognise
     assert data["compensation_basis"]["maximum_amount"] == maximum
     assert data["compensation_basis"]["wage_year"] == recognised_on[:4]
     # The figures stay in the script, not in every case's data.
-    assert not {"MINIMUM_MONTHLY_WAGE", "HARM_SHARE", "REDUCED_RATE_FACTOR"} & set(data)
+    assert not {"MINIMUM_MONTHLY_WAGE", "HARM_SHARE", "REDUCED_RATE_FACTOR", "CENT"} & set(data)
+    # The figures come from the decision tables, one per concern.
+    assert data["minimum_monthly_wage"] == {"2024": "700.00", "2025": "740.00", "2026": "780.00"}[recognised_on[:4]]
+    assert data["offence_factor"] == ("0.50" if reduced else "1.00")
+    assert data["maximum_in_monthly_wages"] == "5"
+    assert Decimal(data["harm_share"]) * Decimal(data["offence_factor"]) == Decimal(share)
 
 
 def test_a_recognition_year_without_a_configured_wage_stops_the_case_with_a_clear_error(case):
     register(case, victim_recognised_on="2023-12-01", claim_received_on="2026-11-16")
     instance = case.instance()
     assert instance["status"] == "error"
-    assert "no minimum monthly wage is configured for 2023" in instance["error_message"]
+    # The wage table is data (compensation_amount.dmn): the incident names the decision and the year.
+    assert "decision 'minimum_monthly_wage': no rule matches the inputs" in instance["error_message"]
+    assert "2023" in instance["error_message"]
     assert instance["ready_tasks"] == []
 
 
