@@ -1,5 +1,6 @@
-"""The legal clocks of `state_compensation_claim`: the applicant's 7 + 15 days to answer a request for
-missing documents, and the 1-month payment term with its escalation. The injected clock is moved
+"""The legal clocks of `state_compensation_claim`: the 1-month decision term suspended while information is
+awaited, the applicant's 7 + 15 days to answer a request for missing documents, and the 1-month
+payment term with its escalation. The injected clock is moved
 and due timers fire through the scheduler's own round."""
 
 from __future__ import annotations
@@ -74,3 +75,55 @@ def test_a_payment_in_time_is_never_chased(case, clock):
     case.do("pay_compensation", PAY, as_user="comp_officer")
     assert fire_at(case, clock, datetime(2027, 3, 1, tzinfo=UTC)) == 0
     assert case.ready_elements() == ["notify_award"]
+
+
+# --- the 1-month decision clock, suspended while information is awaited ---------------------
+
+ALL_DOCUMENTS = ["prosecutor_statement", "proof_of_harm", "payment_details"]
+
+
+def test_the_decision_clock_stands_still_while_the_applicant_is_asked(case, clock):
+    register(case, documents_attached=["payment_details"])  # received and registered on Monday 4 January
+    data = case.data
+    assert data["decision_due"] == "2027-02-04T22:00:00+00:00"  # 1 month from receipt
+    assert case.ready_elements() == ["request_documents"]
+    assert data["clock_suspended_at"] == "2027-01-04T09:00:00+00:00"
+
+    clock.set(datetime(2027, 1, 14, 9, tzinfo=UTC))  # the answer comes 10 days later
+    case.do("request_documents", {"request_sent_on": "2027-01-05", "applicant_replied": True,
+                                  "documents_attached": ALL_DOCUMENTS}, as_user="clerk")
+    assert case.ready_elements() == ["decide_claim"]
+    data = case.data
+    assert data["decision_due"] == "2027-02-14T22:00:00+00:00"  # moved by the 10 days waited
+    assert data["clock_suspended_days"] == 10
+    assert "clock_suspended_at" not in data
+
+    # Nothing fires at the original date ...
+    assert fire_at(case, clock, datetime(2027, 2, 4, 22, 0, tzinfo=UTC)) == 0
+    assert fire_at(case, clock, datetime(2027, 2, 14, 21, 59, tzinfo=UTC)) == 0
+    assert case.ready_elements() == ["decide_claim"]
+    # ... the reminder fires at the extended one, and the officer still decides.
+    assert fire_at(case, clock, datetime(2027, 2, 14, 22, 0, tzinfo=UTC)) == 1
+    assert case.ready_elements() == ["decide_claim", "decision_overdue"]
+    shown = case.api.get(f"/api/v1/tasks/{case.task('decision_overdue')['id']}?lang=en", as_user="comp_officer").json
+    assert "the decision was due by 2027-02-14T22:00:00+00:00" in shown["instructions"].replace("\\", "")
+    case.do("decision_overdue", {"delay_reason": "Gaidām tiesu medicīnas atzinumu.",
+                                 "decision_expected_on": "2027-02-20"}, as_user="comp_officer")
+    case.do("decide_claim", {**APPROVE, "decided_on": "2027-02-15"}, as_user="comp_officer")
+    assert case.ready_elements() == ["notify_award", "pay_compensation"]
+
+
+def test_without_missing_information_the_reminder_fires_at_the_original_date(case, clock):
+    register(case)
+    assert case.data["decision_due"] == "2027-02-04T22:00:00+00:00"
+    assert "clock_suspended_days" not in case.data
+    assert fire_at(case, clock, datetime(2027, 2, 4, 21, 59, tzinfo=UTC)) == 0
+    assert fire_at(case, clock, datetime(2027, 2, 4, 22, 0, tzinfo=UTC)) == 1
+    assert case.ready_elements() == ["decide_claim", "decision_overdue"]
+
+
+def test_a_decision_in_time_leaves_no_reminder(case, clock):
+    register(case)
+    case.do("decide_claim", APPROVE, as_user="comp_officer")
+    assert fire_at(case, clock, datetime(2027, 2, 5, tzinfo=UTC)) == 0
+    assert "decision_overdue" not in case.ready_elements()

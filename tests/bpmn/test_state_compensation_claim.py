@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ CLAIM = {
     "applicant_name": "L. Kalēja",
     "applicant_role": "victim",
     "victim_recognised_on": "2026-03-02",
-    "claim_received_on": "2026-11-16",
+    "claim_received_on": "2027-01-04",
     "intentional_crime": True,
     "harm": "serious_bodily_injury",
     "victim_is_minor": False,
@@ -198,17 +199,17 @@ INELIGIBLE = [
     pytest.param({"intentional_crime": False}, ["the offence is not an intentional crime"], id="not intentional"),
     pytest.param({"harm": "other"}, ["the harm caused is not one the law compensates"], id="harm not covered"),
     pytest.param(
-        {"victim_recognised_on": "2022-03-01", "claim_received_on": "2025-03-02"},
-        ["the claim was received after 2025-03-01, more than 3 years after recognition as victim"],
+        {"victim_recognised_on": "2024-01-03", "claim_received_on": "2027-01-04"},
+        ["the claim was received after 2027-01-03, more than 3 years after recognition as victim"],
         id="3 years passed",
     ),
     pytest.param(
-        {"victim_recognised_on": "2020-02-29", "claim_received_on": "2023-03-02"},
-        ["the claim was received after 2023-03-01, more than 3 years after recognition as victim"],
+        {"victim_recognised_on": "2024-02-29", "claim_received_on": "2027-03-02"},
+        ["the claim was received after 2027-03-01, more than 3 years after recognition as victim"],
         id="3 years from 29 February",
     ),
     pytest.param(
-        {"victim_recognised_on": "2026-12-01", "claim_received_on": "2026-11-16"},
+        {"victim_recognised_on": "2027-01-05", "claim_received_on": "2027-01-04"},
         ["the claim was made before the applicant was recognised as victim"],
         id="not yet recognised",
     ),
@@ -221,7 +222,9 @@ INELIGIBLE = [
 
 
 @pytest.mark.parametrize(("claim", "problems"), INELIGIBLE)
-def test_ineligible_claim_is_refused_and_the_applicant_notified(case, claim, problems):
+def test_ineligible_claim_is_refused_and_the_applicant_notified(case, clock, claim, problems):
+    # Registered on the day it is received, so the 1-month decision clock has not run out.
+    clock.set(datetime.fromisoformat(claim.get("claim_received_on", CLAIM["claim_received_on"]) + "T09:00:00+00:00"))
     register(case, **claim)
     assert case.ready_elements() == ["refuse_ineligible"]
     data = case.data
