@@ -14,7 +14,8 @@ from webapp.scheduler import run_engine_jobs
 
 
 @pytest.fixture
-def case(start):
+def case(start, investigation):
+    """A claim; the investigation answers a request for the prosecutor's statement (stand-in)."""
     return start(PROCESS, as_user="clerk")
 
 
@@ -36,7 +37,8 @@ def test_an_applicant_who_does_not_answer_in_time_is_decided_on_the_information_
     assert case.ready_elements() == ["refuse_ineligible"]
     data = case.data
     assert data["applicant_replied"] is False
-    assert data["eligibility_problems"] == ["documents still missing: prosecutor_statement, proof_of_harm"]
+    # The prosecutor's statement came from the investigation; the proof of harm never came.
+    assert data["eligibility_problems"] == ["documents still missing: proof_of_harm"]
     assert data["compensation_amount"] is None
 
 

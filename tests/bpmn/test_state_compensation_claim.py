@@ -33,7 +33,8 @@ NOTIFY = {"applicant_notified_on": "2027-01-06", "notification_channel": "e_addr
 
 
 @pytest.fixture
-def case(start):
+def case(start, investigation):
+    """A claim; the investigation answers a request for the prosecutor's statement (stand-in)."""
     return start(PROCESS, as_user="clerk")
 
 
