@@ -340,3 +340,36 @@ def test_the_ineligible_refusal_form_only_refuses(case):
     refused = case.complete("refuse_ineligible", {**REFUSE_INELIGIBLE, "decision": "approve"}, as_user="comp_officer")
     assert refused.status_code == 422, refused.json
     assert [error["field"] for error in refused.json["errors"]] == ["/decision"]
+
+
+# --- grant in part ---------------------------------------------------------------------------
+
+PARTIAL = {**APPROVE, "decision": "partial", "partial_reason": "Daļu zaudējumu atlīdzinājis likumpārkāpējs."}
+
+
+@pytest.mark.parametrize(
+    ("granted", "awarded", "in_part"),
+    [("2000.00", "2000.00", True), ("3509.99", "3509.99", True), ("3510.00", "3510.00", False),
+     ("9999.99", "3510.00", False)],
+)
+def test_a_grant_in_part_pays_the_smaller_amount_never_more_than_the_law_allows(case, granted, awarded, in_part):
+    register(case)
+    case.do("decide_claim", {**PARTIAL, "granted_amount": granted}, as_user="comp_officer")
+    assert case.ready_elements() == ["notify_award", "pay_compensation"]
+    data = case.data
+    assert (data["compensation_amount"], data["awarded_amount"], data["granted_in_part"]) == ("3510.00", awarded, in_part)
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [({"partial_reason": None}, [("/granted_amount", "this field is required"), ("/partial_reason", "this field is required")]),
+     ({"granted_amount": "2000.5", "partial_reason": "x"}, [("/granted_amount", "Enter euros and cents with a point, e.g. 1250.00.")])],
+)
+def test_a_grant_in_part_needs_an_amount_in_euros_and_cents_and_a_reason(case, changes, errors):
+    register(case)
+    task = case.task("decide_claim")
+    response = case.api.client.post(f"/api/v1/tasks/{task['id']}/complete?lang=en", headers=case.api.headers("comp_officer"),
+                                    json={"data": {k: v for k, v in {**PARTIAL, **changes}.items() if v is not None}})
+    assert response.status_code == 422
+    assert [(e["field"], e["message"]) for e in response.json["errors"]] == errors
+    assert case.ready_elements() == ["decide_claim"]
