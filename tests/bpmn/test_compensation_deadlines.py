@@ -66,6 +66,7 @@ def test_a_payment_not_made_within_a_month_is_chased_and_still_paid(case, clock)
             as_user="comp_officer")
     case.do("pay_compensation", PAY, as_user="comp_officer")
     case.do("notify_award", NOTIFY, as_user="clerk")
+    case.do("record_appeal_award", {"appealed": False}, as_user="clerk")
     instance = case.instance()
     assert instance["status"] == "completed"
     assert instance["data"]["payment_reference"] == PAY["payment_reference"]

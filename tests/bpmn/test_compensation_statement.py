@@ -1,6 +1,7 @@
-"""The prosecutor's statement recognising the victim: a claim without it asks the investigation
+"""The prosecutor's statement recognising the victim (a claim without it asks the investigation
 (`victim_statement_request`) and waits for `victim_statement`, correlated on the case number and the
-request id, through the real message routing (a stand-in answers for the investigation)."""
+request id, through the real message routing; a stand-in answers for the investigation), and the
+appeal recorded at the end."""
 
 from __future__ import annotations
 
@@ -63,3 +64,23 @@ def test_a_statement_that_does_not_recognise_the_victim_makes_the_claim_ineligib
     data = claim.data
     assert data["recognised_victim"] is False
     assert data["eligibility_problems"] == ["the prosecutor's statement does not recognise the applicant as victim"]
+
+
+def test_an_appeal_against_the_decision_is_recorded(claim):
+    from tests.bpmn.test_state_compensation_claim import APPROVE
+
+    register(claim)
+    claim.do("decide_claim", {**APPROVE, "decision": "refuse", "refusal_reason": "Zaudējumi atlīdzināti."},
+             as_user="comp_officer")
+    claim.do("notify_refusal", {"applicant_notified_on": "2027-01-06", "notification_channel": "e_address"},
+             as_user="clerk")
+    task = claim.task("record_appeal_refusal")
+    refused = claim.api.client.post(f"/api/v1/tasks/{task['id']}/complete?lang=en", headers=claim.api.headers("clerk"),
+                                    json={"data": {"appealed": True}})
+    assert refused.status_code == 422
+    assert [e["field"] for e in refused.json["errors"]] == ["/appeal_lodged_on", "/appeal_reasons"]
+    claim.do("record_appeal_refusal", {"appealed": True, "appeal_lodged_on": "2027-01-20",
+                                       "appeal_reasons": "Zaudējumi nav atlīdzināti pilnībā."}, as_user="clerk")
+    instance = claim.instance()
+    assert instance["status"] == "completed"
+    assert (instance["data"]["appealed"], instance["data"]["appeal_lodged_on"]) == (True, "2027-01-20")

@@ -30,6 +30,7 @@ REFUSE_INELIGIBLE = {
 }
 PAY = {"payment_reference": "MAKS-2027-0042", "paid_on": "2027-01-20"}
 NOTIFY = {"applicant_notified_on": "2027-01-06", "notification_channel": "e_address"}
+NO_APPEAL = {"appealed": False}
 
 
 @pytest.fixture
@@ -124,6 +125,8 @@ def test_approved_claim_is_paid_and_notified_in_parallel(case, first):
     case.do(first, *steps[first])
     assert case.instance()["status"] == "running"
     case.do(second, *steps[second])
+    assert case.ready_elements() == ["record_appeal_award"]
+    case.do("record_appeal_award", NO_APPEAL, as_user="clerk")
 
     instance = case.instance()
     assert instance["status"] == "completed"
@@ -141,6 +144,7 @@ def test_officer_refuses_an_eligible_claim_with_a_reason(case):
     case.do("decide_claim", {**APPROVE, "decision": "refuse", "refusal_reason": reason}, as_user="comp_officer")
     assert case.ready_elements() == ["notify_refusal"]
     case.do("notify_refusal", NOTIFY, as_user="clerk")
+    case.do("record_appeal_refusal", NO_APPEAL, as_user="clerk")
     instance = case.instance()
     assert instance["status"] == "completed"
     assert instance["data"]["decision"] == "refuse"
@@ -236,6 +240,7 @@ def test_ineligible_claim_is_refused_and_the_applicant_notified(case, clock, cla
     case.do("refuse_ineligible", REFUSE_INELIGIBLE, as_user="comp_officer")
     assert case.ready_elements() == ["notify_refusal"]
     case.do("notify_refusal", NOTIFY, as_user="clerk")
+    case.do("record_appeal_refusal", NO_APPEAL, as_user="clerk")
     instance = case.instance()
     assert instance["status"] == "completed"
     assert instance["data"]["decision"] == "refuse"
