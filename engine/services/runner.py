@@ -146,9 +146,22 @@ def failure_of(workflow: BpmnWorkflow, err: BaseException) -> Failure:
 
 def workflow_data(workflow: BpmnWorkflow) -> dict:
     data = dict(workflow.data)
-    if not workflow.completed and workflow.last_task is not None:
-        data.update(workflow.last_task.data)
+    latest = _latest_task(workflow) if not workflow.completed else None
+    if latest is not None:
+        data.update(latest.data)
     return to_plain(data)
+
+
+def _latest_task(workflow: BpmnWorkflow):
+    """The task that changed last, in the case or in a running embedded subprocess: while a phase
+    runs, its tasks hold the case's current data (the outer workflow's last task is the one that
+    entered the phase)."""
+    latest = workflow.last_task
+    for sub in workflow.get_active_subprocesses():
+        candidate = sub.last_task
+        if candidate is not None and (latest is None or candidate.last_state_change > latest.last_state_change):
+            latest = candidate
+    return latest
 
 
 def save(

@@ -21,6 +21,11 @@ USERS = {
     "advocate_c": ["advocate"],
     "comp_officer": ["compensation_officer"],
     "chief": ["chief_prosecutor"],
+    "court_clerk": ["court_clerk"],
+    "court_chair": ["court_chair"],
+    "judge": ["judge"],
+    "probation": ["probation_officer"],
+    "prison": ["prison_officer"],
 }
 # Users whose lanes are bound to a unit by the case (lane_units): (roles, institution, unit).
 PLACED_USERS = {
@@ -35,8 +40,9 @@ PLACED_USERS = {
 
 
 def bundle_files() -> dict[str, bytes]:
-    """Every file `make run` deploys (`flask --app webapp processes deploy bpmn forms`)."""
-    paths = sorted((REPO / "bpmn").glob("*.bpmn")) + sorted((REPO / "forms").glob("*.json"))
+    """Every model and form `make run` deploys (`flask --app webapp processes deploy bpmn forms`)."""
+    paths = (sorted((REPO / "bpmn").glob("*.bpmn")) + sorted((REPO / "bpmn").glob("*.dmn"))
+             + sorted((REPO / "forms").glob("*.json")))
     return {path.name: path.read_bytes() for path in paths}
 
 
@@ -120,3 +126,36 @@ def start(api, bundle):
         return Case(api, response.json["id"])
 
     return start_case
+
+
+def stand_in_investigation(recognised: bool = True, recognised_on: str = "2026-03-02") -> str:
+    """The investigation's side of the victim's statement (the real `investigation` process is built
+    elsewhere): answers each `victim_statement_request` at once with a statement of the contract's
+    shape, through the real message routing."""
+    from tests.support.bpmn_builder import ProcessBuilder
+
+    p = ProcessBuilder("investigation")
+    correlation = {"case_number": "case_number", "request_id": "request_id"}
+    p.message("m_request", "victim_statement_request")  # it starts the case: nothing to correlate
+    p.message("m_statement", "victim_statement", correlation)
+    p.message_start("start", "m_request", variable="statement_request")
+    p.script_task("take", "case_number = statement_request['case_number']\nrequest_id = statement_request['request_id']")
+    p.message_throw("answer", "m_statement", payload=(
+        f"{{'case_number': case_number, 'request_id': request_id, 'recognised_victim': {recognised!r}, "
+        f"'recognised_on': {recognised_on!r}, 'crime_article': '125', 'statement': 'Atzīts par cietušo.', "
+        f"'prosecutor': 'prosecutor'}}"
+    ))
+    p.end()
+    p.chain("start", "take", "answer", "end")
+    return p.xml()
+
+
+@pytest.fixture
+def investigation(api, bundle):
+    """Deploys the stand-in investigation; call it again with other answers to replace it."""
+    def deploy(**answer) -> None:
+        response = api.deploy({"investigation.bpmn": stand_in_investigation(**answer)})
+        assert response.status_code == 201, response.json
+
+    deploy()
+    return deploy

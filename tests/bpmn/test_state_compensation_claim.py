@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from decimal import Decimal
+
 import pytest
 
 PROCESS = "state_compensation_claim"
@@ -12,7 +15,7 @@ CLAIM = {
     "applicant_name": "L. Kalēja",
     "applicant_role": "victim",
     "victim_recognised_on": "2026-03-02",
-    "claim_received_on": "2026-11-16",
+    "claim_received_on": "2027-01-04",
     "intentional_crime": True,
     "harm": "serious_bodily_injury",
     "victim_is_minor": False,
@@ -27,10 +30,12 @@ REFUSE_INELIGIBLE = {
 }
 PAY = {"payment_reference": "MAKS-2027-0042", "paid_on": "2027-01-20"}
 NOTIFY = {"applicant_notified_on": "2027-01-06", "notification_channel": "e_address"}
+NO_APPEAL = {"appealed": False}
 
 
 @pytest.fixture
-def case(start):
+def case(start, investigation):
+    """A claim; the investigation answers a request for the prosecutor's statement (stand-in)."""
     return start(PROCESS, as_user="clerk")
 
 
@@ -50,22 +55,22 @@ def request_round(case, documents: list[str], replied: bool = True) -> None:
 
 AMOUNTS = [
     # harm, minor, reduced-rate offence, recognised on, claimed, amount, share, maximum, capped
-    ("death", False, False, "2026-03-02", "10000.00", "3900.00", "1.00", "3900.00", True),
-    ("death", False, False, "2026-03-02", "2500.50", "2500.50", "1.00", "3900.00", False),
-    ("death", False, False, "2025-06-10", "10000.00", "3700.00", "1.00", "3700.00", True),
-    ("death", False, False, "2024-12-31", "10000.00", "3500.00", "1.00", "3500.00", True),
-    ("serious_bodily_injury", False, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
-    ("serious_bodily_injury", False, False, "2026-03-02", "3510.00", "3510.00", "0.90", "3900.00", False),
-    ("serious_bodily_injury", False, False, "2026-03-02", "3510.01", "3510.00", "0.90", "3900.00", True),
-    ("rape_or_sexual_violence", False, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
-    ("trafficking", False, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
-    ("sexual_integrity", True, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
-    ("moderate_bodily_injury", True, False, "2026-03-02", "10000.00", "2730.00", "0.70", "3900.00", True),
-    ("infection", True, False, "2026-03-02", "10000.00", "2730.00", "0.70", "3900.00", True),
-    ("serious_bodily_injury", True, False, "2026-03-02", "10000.00", "3510.00", "0.90", "3900.00", True),
-    ("moderate_bodily_injury", False, False, "2026-03-02", "10000.00", "1950.00", "0.50", "3900.00", True),
-    ("sexual_integrity", False, False, "2026-03-02", "10000.00", "1950.00", "0.50", "3900.00", True),
-    ("infection", False, False, "2026-03-02", "800.00", "800.00", "0.50", "3900.00", False),
+    ("death", False, False, "2026-03-02", "10000.00", "3900.00", "1.0000", "3900.00", True),
+    ("death", False, False, "2026-03-02", "2500.50", "2500.50", "1.0000", "3900.00", False),
+    ("death", False, False, "2025-06-10", "10000.00", "3700.00", "1.0000", "3700.00", True),
+    ("death", False, False, "2024-12-31", "10000.00", "3500.00", "1.0000", "3500.00", True),
+    ("serious_bodily_injury", False, False, "2026-03-02", "10000.00", "3510.00", "0.9000", "3900.00", True),
+    ("serious_bodily_injury", False, False, "2026-03-02", "3510.00", "3510.00", "0.9000", "3900.00", False),
+    ("serious_bodily_injury", False, False, "2026-03-02", "3510.01", "3510.00", "0.9000", "3900.00", True),
+    ("rape_or_sexual_violence", False, False, "2026-03-02", "10000.00", "3510.00", "0.9000", "3900.00", True),
+    ("trafficking", False, False, "2026-03-02", "10000.00", "3510.00", "0.9000", "3900.00", True),
+    ("sexual_integrity", True, False, "2026-03-02", "10000.00", "3510.00", "0.9000", "3900.00", True),
+    ("moderate_bodily_injury", True, False, "2026-03-02", "10000.00", "2730.00", "0.7000", "3900.00", True),
+    ("infection", True, False, "2026-03-02", "10000.00", "2730.00", "0.7000", "3900.00", True),
+    ("serious_bodily_injury", True, False, "2026-03-02", "10000.00", "3510.00", "0.9000", "3900.00", True),
+    ("moderate_bodily_injury", False, False, "2026-03-02", "10000.00", "1950.00", "0.5000", "3900.00", True),
+    ("sexual_integrity", False, False, "2026-03-02", "10000.00", "1950.00", "0.5000", "3900.00", True),
+    ("infection", False, False, "2026-03-02", "800.00", "800.00", "0.5000", "3900.00", False),
     ("moderate_bodily_injury", False, True, "2026-03-02", "10000.00", "975.00", "0.2500", "3900.00", True),
     ("serious_bodily_injury", False, True, "2026-03-02", "10000.00", "1755.00", "0.4500", "3900.00", True),
     ("death", False, True, "2026-03-02", "10000.00", "1950.00", "0.5000", "3900.00", True),
@@ -89,14 +94,21 @@ def test_compensation_is_capped_by_the_law(case, harm, minor, reduced, recognise
     assert data["compensation_basis"]["maximum_amount"] == maximum
     assert data["compensation_basis"]["wage_year"] == recognised_on[:4]
     # The figures stay in the script, not in every case's data.
-    assert not {"MINIMUM_MONTHLY_WAGE", "HARM_SHARE", "REDUCED_RATE_FACTOR"} & set(data)
+    assert not {"MINIMUM_MONTHLY_WAGE", "HARM_SHARE", "REDUCED_RATE_FACTOR", "CENT"} & set(data)
+    # The figures come from the decision tables, one per concern.
+    assert data["minimum_monthly_wage"] == {"2024": "700.00", "2025": "740.00", "2026": "780.00"}[recognised_on[:4]]
+    assert data["offence_factor"] == ("0.50" if reduced else "1.00")
+    assert data["maximum_in_monthly_wages"] == "5"
+    assert Decimal(data["harm_share"]) * Decimal(data["offence_factor"]) == Decimal(share)
 
 
 def test_a_recognition_year_without_a_configured_wage_stops_the_case_with_a_clear_error(case):
     register(case, victim_recognised_on="2023-12-01", claim_received_on="2026-11-16")
     instance = case.instance()
     assert instance["status"] == "error"
-    assert "no minimum monthly wage is configured for 2023" in instance["error_message"]
+    # The wage table is data (compensation_amount.dmn): the incident names the decision and the year.
+    assert "decision 'minimum_monthly_wage': no rule matches the inputs" in instance["error_message"]
+    assert "2023" in instance["error_message"]
     assert instance["ready_tasks"] == []
 
 
@@ -113,6 +125,8 @@ def test_approved_claim_is_paid_and_notified_in_parallel(case, first):
     case.do(first, *steps[first])
     assert case.instance()["status"] == "running"
     case.do(second, *steps[second])
+    assert case.ready_elements() == ["record_appeal_award"]
+    case.do("record_appeal_award", NO_APPEAL, as_user="clerk")
 
     instance = case.instance()
     assert instance["status"] == "completed"
@@ -130,6 +144,7 @@ def test_officer_refuses_an_eligible_claim_with_a_reason(case):
     case.do("decide_claim", {**APPROVE, "decision": "refuse", "refusal_reason": reason}, as_user="comp_officer")
     assert case.ready_elements() == ["notify_refusal"]
     case.do("notify_refusal", NOTIFY, as_user="clerk")
+    case.do("record_appeal_refusal", NO_APPEAL, as_user="clerk")
     instance = case.instance()
     assert instance["status"] == "completed"
     assert instance["data"]["decision"] == "refuse"
@@ -189,17 +204,17 @@ INELIGIBLE = [
     pytest.param({"intentional_crime": False}, ["the offence is not an intentional crime"], id="not intentional"),
     pytest.param({"harm": "other"}, ["the harm caused is not one the law compensates"], id="harm not covered"),
     pytest.param(
-        {"victim_recognised_on": "2022-03-01", "claim_received_on": "2025-03-02"},
-        ["the claim was received after 2025-03-01, more than 3 years after recognition as victim"],
+        {"victim_recognised_on": "2024-01-03", "claim_received_on": "2027-01-04"},
+        ["the claim was received after 2027-01-03, more than 3 years after recognition as victim"],
         id="3 years passed",
     ),
     pytest.param(
-        {"victim_recognised_on": "2020-02-29", "claim_received_on": "2023-03-02"},
-        ["the claim was received after 2023-03-01, more than 3 years after recognition as victim"],
+        {"victim_recognised_on": "2024-02-29", "claim_received_on": "2027-03-02"},
+        ["the claim was received after 2027-03-01, more than 3 years after recognition as victim"],
         id="3 years from 29 February",
     ),
     pytest.param(
-        {"victim_recognised_on": "2026-12-01", "claim_received_on": "2026-11-16"},
+        {"victim_recognised_on": "2027-01-05", "claim_received_on": "2027-01-04"},
         ["the claim was made before the applicant was recognised as victim"],
         id="not yet recognised",
     ),
@@ -212,7 +227,9 @@ INELIGIBLE = [
 
 
 @pytest.mark.parametrize(("claim", "problems"), INELIGIBLE)
-def test_ineligible_claim_is_refused_and_the_applicant_notified(case, claim, problems):
+def test_ineligible_claim_is_refused_and_the_applicant_notified(case, clock, claim, problems):
+    # Registered on the day it is received, so the 1-month decision clock has not run out.
+    clock.set(datetime.fromisoformat(claim.get("claim_received_on", CLAIM["claim_received_on"]) + "T09:00:00+00:00"))
     register(case, **claim)
     assert case.ready_elements() == ["refuse_ineligible"]
     data = case.data
@@ -223,6 +240,7 @@ def test_ineligible_claim_is_refused_and_the_applicant_notified(case, claim, pro
     case.do("refuse_ineligible", REFUSE_INELIGIBLE, as_user="comp_officer")
     assert case.ready_elements() == ["notify_refusal"]
     case.do("notify_refusal", NOTIFY, as_user="clerk")
+    case.do("record_appeal_refusal", NO_APPEAL, as_user="clerk")
     instance = case.instance()
     assert instance["status"] == "completed"
     assert instance["data"]["decision"] == "refuse"
@@ -327,3 +345,36 @@ def test_the_ineligible_refusal_form_only_refuses(case):
     refused = case.complete("refuse_ineligible", {**REFUSE_INELIGIBLE, "decision": "approve"}, as_user="comp_officer")
     assert refused.status_code == 422, refused.json
     assert [error["field"] for error in refused.json["errors"]] == ["/decision"]
+
+
+# --- grant in part ---------------------------------------------------------------------------
+
+PARTIAL = {**APPROVE, "decision": "partial", "partial_reason": "Daļu zaudējumu atlīdzinājis likumpārkāpējs."}
+
+
+@pytest.mark.parametrize(
+    ("granted", "awarded", "in_part"),
+    [("2000.00", "2000.00", True), ("3509.99", "3509.99", True), ("3510.00", "3510.00", False),
+     ("9999.99", "3510.00", False)],
+)
+def test_a_grant_in_part_pays_the_smaller_amount_never_more_than_the_law_allows(case, granted, awarded, in_part):
+    register(case)
+    case.do("decide_claim", {**PARTIAL, "granted_amount": granted}, as_user="comp_officer")
+    assert case.ready_elements() == ["notify_award", "pay_compensation"]
+    data = case.data
+    assert (data["compensation_amount"], data["awarded_amount"], data["granted_in_part"]) == ("3510.00", awarded, in_part)
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [({"partial_reason": None}, [("/granted_amount", "this field is required"), ("/partial_reason", "this field is required")]),
+     ({"granted_amount": "2000.5", "partial_reason": "x"}, [("/granted_amount", "Enter euros and cents with a point, e.g. 1250.00.")])],
+)
+def test_a_grant_in_part_needs_an_amount_in_euros_and_cents_and_a_reason(case, changes, errors):
+    register(case)
+    task = case.task("decide_claim")
+    response = case.api.client.post(f"/api/v1/tasks/{task['id']}/complete?lang=en", headers=case.api.headers("comp_officer"),
+                                    json={"data": {k: v for k, v in {**PARTIAL, **changes}.items() if v is not None}})
+    assert response.status_code == 422
+    assert [(e["field"], e["message"]) for e in response.json["errors"]] == errors
+    assert case.ready_elements() == ["decide_claim"]

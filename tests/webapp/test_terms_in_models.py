@@ -94,3 +94,14 @@ def test_a_task_without_any_deadline_has_no_due_date(api):
     assert api.deploy({"plain.bpmn": p.xml()}).status_code == 201
     [task] = api.ready_tasks(api.start("plain").json["id"])
     assert task["due_at"] is None
+
+
+def test_while_a_phase_runs_the_case_shows_the_data_of_its_latest_task(api, clock):
+    """The outer workflow's last task is the one that entered the phase; the case's data (and so a
+    task's form data and instructions) must come from the phase's own latest task."""
+    assert api.deploy({"phased.bpmn": phase_process()}).status_code == 201
+    instance_id = api.start("phased", data={"received_on": "2027-11-08"}).json["id"]
+    [check] = api.ready_tasks(instance_id)
+    assert api.complete(check["id"], {"file_complete": True}).status_code == 200
+    data = api.get(f"/api/v1/process-instances/{instance_id}").json["data"]
+    assert data == {"received_on": "2027-11-08", "file_complete": True}
