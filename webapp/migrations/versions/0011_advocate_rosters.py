@@ -1,14 +1,14 @@
 """Advocates' duty rosters (urgent state-ensured legal aid, per court territory) and their duty slots
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0008
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

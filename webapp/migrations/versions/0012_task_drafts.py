@@ -1,14 +1,14 @@
 """Drafts of task forms (per user and task) and the indexes the staff inbox sorts and filters by
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0011
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0012"
-down_revision = "0007"
+down_revision = "0011"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Shared classifiers: versioned code lists, and version 1 of the starter lists
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0012
 """
 
 from datetime import datetime, timezone
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0007"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 
