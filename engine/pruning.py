@@ -19,7 +19,7 @@ when it becomes ready); the immediate parent of a join task (parallel and inclus
 check which incoming flows arrived by looking at it); an event split (boundary events, event
 start) whose join finds it as an ancestor; the children of a running multi-instance task (it
 finds its instances among them); `last_task`; and the tasks a caller names (the inbox rows being
-closed look their task up). Dropped tasks that ran a subprocess take its stored state with them.
+closed look their task up), with the task that ran the subprocess holding one. Dropped tasks that ran a subprocess take its stored state with them.
 """
 
 from __future__ import annotations
@@ -41,13 +41,27 @@ def _done(task) -> bool:
 def prune(workflow, keep: Iterable = ()) -> int:
     """Drop the finished history from the workflow and its running subprocesses; how many tasks
     were dropped. `keep`: task ids (UUIDs) that must stay in the tree."""
-    keep_ids = set(keep)
     top = workflow
+    keep_ids = _with_their_subprocess_tasks(top, set(keep))
     dropped = _prune_tree(top, top, keep_ids)
     for subprocess in list(top.subprocesses.values()):
         if subprocess.parent_task_id in top.subprocesses:  # not deleted with a dropped parent
             dropped += _prune_tree(top, subprocess, keep_ids)
     return dropped
+
+
+def _with_their_subprocess_tasks(top, keep_ids: set) -> set:
+    """A kept task inside a subprocess keeps the task that ran it (and so on outwards): dropping
+    that task would delete the subprocess with the kept task in it — e.g. the last task of a
+    looped subprocess, whose inbox row is closed after the prune."""
+    kept, pending = set(keep_ids), set(keep_ids)
+    while pending:
+        pending = {
+            subprocess.parent_task_id for subprocess in top.subprocesses.values()
+            if subprocess.parent_task_id not in kept and not pending.isdisjoint(subprocess.tasks)
+        }
+        kept |= pending
+    return kept
 
 
 def _prune_tree(top, tree, keep_ids: set) -> int:
