@@ -248,8 +248,6 @@ def test_service_tasks_name_registered_operations(app, process_id):
 @pytest.mark.parametrize(
     ("process_id", "starter", "outsider"),
     [
-        ("legal_aid_appointment", "investigator", "advocate_a"),
-        ("legal_aid_appointment", "investigator", "officer"),
         ("state_compensation_claim", "clerk", "comp_officer"),
     ],
 )
@@ -261,8 +259,10 @@ def test_only_the_start_lane_opens_a_case(api, bundle, process_id, starter, outs
 
 
 @pytest.mark.parametrize("requester", ["investigator", "prosecutor"])
-def test_the_investigator_or_the_prosecutor_requests_a_defence_lawyer(api, bundle, requester):
-    """Whoever directs the proceedings asks for the lawyer: the requesting lane is shared."""
-    instance_id = api.start("legal_aid_appointment", as_user=requester).json["id"]
-    [task] = api.ready_tasks(instance_id, as_user=requester)
-    assert task["element_id"] == "register_request" and task["role"] == "investigator,prosecutor"
+def test_the_investigation_asks_for_a_defence_lawyer_by_message_not_by_hand(api, bundle, requester):
+    """Only a court clerk opens a legal-aid case by hand; the investigation's request is its
+    `legal_aid_request` message (tests/bpmn/test_handovers_end_to_end.py)."""
+    from tests.bpmn.test_legal_aid_deadlines_and_start import HAND_REQUEST
+
+    assert api.start("legal_aid_appointment", as_user=requester, data=HAND_REQUEST).status_code == 403
+    assert api.start("legal_aid_appointment", as_user="clerk_riga", data=HAND_REQUEST).status_code == 201
