@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.specs.event_definitions.simple import NoneEventDefinition
+from SpiffWorkflow.bpmn.specs.mixins.events.start_event import StartEvent
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
@@ -94,6 +96,28 @@ def _wait_correlation(workflow, task, event) -> dict[str, Any]:
         except EngineError:
             values[prop.name] = None
     return to_plain(values)
+
+
+def start_at_message(workflow, name: str) -> bool:
+    """Make a new workflow begin at its message start event for `name`, when it has one.
+
+    SpiffWorkflow runs every start event of a process at once: a plain (none) start is done in the
+    first step and its join cancels the others, so a process with both a plain and a message start
+    would always take the plain one, and the message would find no start event waiting. The plain
+    starts are cancelled before the first step; timer and other message starts are left to race
+    as the library lets them. Whether a start event for `name` was found."""
+    starts = [task for task in workflow.get_tasks() if isinstance(task.task_spec, StartEvent)]
+    if not any(_catches(task.task_spec, name) for task in starts):
+        return False
+    for task in starts:
+        if isinstance(task.task_spec.event_definition, NoneEventDefinition) and not task.has_state(TaskState.FINISHED_MASK):
+            task.cancel()
+    return True
+
+
+def _catches(spec, name: str) -> bool:
+    event = getattr(spec, "event_definition", None)
+    return isinstance(event, MessageEventDefinition) and event.name == name
 
 
 def deliver(task, payload: Any, correlation: dict) -> None:

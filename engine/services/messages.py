@@ -231,6 +231,7 @@ class MessageService:
             workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.engine.script_engine)
             instance = self.engine.instances.new_row(definition, None, None, _business_key(row))
             change = unit.change(instance, workflow)
+            messages.start_at_message(workflow, row.name)
             failure = advance(workflow)  # within the budgets, like every change
             if failure is None:
                 for wait in messages.waits(workflow):

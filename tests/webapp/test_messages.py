@@ -52,6 +52,21 @@ def message_started():
     return p.xml()
 
 
+def started_by_hand_or_message():
+    """A complaint filed at the counter (plain start) or sent in (message start): two paths."""
+    p = ProcessBuilder("complaint")
+    p.message("msg_complaint", "complaint_filed", {"case_id": "case_id"})
+    p.start("by_hand")
+    p.message_start("by_message", "msg_complaint", variable="complaint")
+    p.user_task("take_down", "Take the complaint down", lane="Clerk")
+    p.user_task("review", "Review the complaint", lane="Clerk")
+    p.end("taken_down")
+    p.end("reviewed")
+    p.chain("by_hand", "take_down", "taken_down")
+    p.chain("by_message", "review", "reviewed")
+    return p.xml()
+
+
 def post(api, name="court_decision", correlation=None, payload=None, message_id="m-1", as_user="admin"):
     body = {"name": name, "correlation": correlation if correlation is not None else {"case_id": "A"},
             "payload": payload if payload is not None else {"verdict": "guilty"}, "message_id": message_id}
@@ -158,6 +173,20 @@ def test_a_message_start_event_starts_a_new_instance_when_nothing_waits(api):
     assert body["process_id"] == "complaint"
     assert body["data"]["complaint"] == {"text": "noise"}
     assert [t["element_id"] for t in body["ready_tasks"]] == ["review"]
+
+
+def test_a_message_starts_the_case_at_the_message_start_event_beside_a_plain_one(api):
+    """SpiffWorkflow alone would take the plain start first (and cancel the message start)."""
+    api.declare_message("complaint_filed", ["@external"], ["complaint"])
+    assert api.deploy({"c.bpmn": started_by_hand_or_message()}).status_code == 201
+    response = post(api, name="complaint_filed", correlation={"case_id": "Z-9"}, payload={"text": "noise"})
+    assert response.json["status"] == "delivered"
+    [instance_id] = response.json["delivered_to"]
+    body = api.get(f"/api/v1/process-instances/{instance_id}").json
+    assert body["data"]["complaint"] == {"text": "noise"}
+    assert [t["element_id"] for t in body["ready_tasks"]] == ["review"]
+    by_hand = api.start("complaint").json
+    assert [t["element_id"] for t in api.ready_tasks(by_hand["id"])] == ["take_down"]
 
 
 def test_a_wait_that_does_not_know_its_case_takes_no_message(court):
