@@ -21,7 +21,7 @@ from tests.bpmn.investigation_case import (
 DECIDED = {"suspect_status_decided_at": "2027-01-05T10:00:00+02:00", "security_measure": "police_supervision",
            "measure_reason": "Permanent address, no risk of flight."}
 REQUEST_ID = f"{CASE_NUMBER}/legal-aid/{DETAINED_AT}"
-RESULT = {"case_number": CASE_NUMBER, "request_id": REQUEST_ID, "outcome": "appointed", "advocate_id": 7,
+RESULT = {"case_number": CASE_NUMBER, "request_id": REQUEST_ID, "outcome": "appointed", "advocate_id": "adv-riga-b",
           "advocate_name": "B. Liepa", "interpreter_needed": True, "interpreter_language": "ru",
           "state_payment": True}
 
