@@ -19,7 +19,7 @@ when it becomes ready); the immediate parent of a join task (parallel and inclus
 check which incoming flows arrived by looking at it); an event split (boundary events, event
 start) whose join finds it as an ancestor; the children of a running multi-instance task (it
 finds its instances among them); `last_task`; and the tasks a caller names (the inbox rows being
-closed look their task up), with the task that ran the subprocess holding one. Dropped tasks that ran a subprocess take its stored state with them.
+closed look their task up). Dropped tasks that ran a subprocess take its stored state with them.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ def prune(workflow, keep: Iterable = ()) -> int:
     """Drop the finished history from the workflow and its running subprocesses; how many tasks
     were dropped. `keep`: task ids (UUIDs) that must stay in the tree."""
     top = workflow
-    keep_ids = _with_their_subprocess_tasks(top, set(keep))
+    keep_ids = _with_enclosing_subprocesses(top, set(keep))
     dropped = _prune_tree(top, top, keep_ids)
     for subprocess in list(top.subprocesses.values()):
         if subprocess.parent_task_id in top.subprocesses:  # not deleted with a dropped parent
@@ -50,18 +50,17 @@ def prune(workflow, keep: Iterable = ()) -> int:
     return dropped
 
 
-def _with_their_subprocess_tasks(top, keep_ids: set) -> set:
-    """A kept task inside a subprocess keeps the task that ran it (and so on outwards): dropping
-    that task would delete the subprocess with the kept task in it — e.g. the last task of a
-    looped subprocess, whose inbox row is closed after the prune."""
-    kept, pending = set(keep_ids), set(keep_ids)
-    while pending:
-        pending = {
-            subprocess.parent_task_id for subprocess in top.subprocesses.values()
-            if subprocess.parent_task_id not in kept and not pending.isdisjoint(subprocess.tasks)
-        }
-        kept |= pending
-    return kept
+def _with_enclosing_subprocesses(top, keep_ids: set) -> set:
+    """`keep_ids` plus the task that runs each subprocess holding one of them (nested ones too):
+    a task kept inside a finished embedded subprocess would otherwise go with its subprocess when
+    the task that ran it is dropped (an action recorded in a subprocess that then completed)."""
+    kept = set(keep_ids)
+    while True:
+        enclosing = {parent_id for parent_id, sub in top.subprocesses.items()
+                     if parent_id not in kept and any(task_id in sub.tasks for task_id in kept)}
+        if not enclosing:
+            return kept
+        kept |= enclosing
 
 
 def _prune_tree(top, tree, keep_ids: set) -> int:
