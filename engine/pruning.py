@@ -38,6 +38,11 @@ def _done(task) -> bool:
     return (task._state & DONE) != 0
 
 
+def _parent_done(tasks: dict, parent_id) -> bool:
+    parent = tasks.get(parent_id)
+    return parent is None or _done(parent)
+
+
 def prune(workflow, keep: Iterable = ()) -> int:
     """Drop the finished history from the workflow and its running subprocesses; how many tasks
     were dropped. `keep`: task ids (UUIDs) that must stay in the tree."""
@@ -75,7 +80,12 @@ def _prune_tree(top, tree, keep_ids: set) -> int:
 def _cut_top(top, tree, keep_ids: set) -> int:
     tasks = tree.tasks
     root = tree.task_tree
-    anchors = [t for t in tasks.values() if not _done(t) or t.id in keep_ids]
+    # Below an unfinished task whose parent is unfinished too, the parent already anchors the
+    # common ancestor: only the tops of the unfinished subtrees count (a linear case has one).
+    anchors = [
+        t for t in tasks.values()
+        if t.id in keep_ids or (not _done(t) and (t._parent is None or _parent_done(tasks, t._parent)))
+    ]
     if not anchors:
         return 0
     common = _common_ancestor(anchors)

@@ -63,7 +63,16 @@ def _nearest_due(workflow, task) -> datetime | None:
     return due
 
 
+# The ready manual tasks the last projection wrote, left on the workflow it projected. A cached
+# workflow is checked out exclusively and changed only by a change that projects again, so the
+# set is still true when it comes back; it is taken (not read) so a second change recomputes it.
+_PROJECTED_READY = "_lieta_projected_ready"
+
+
 def ready_manual_tasks(workflow) -> set[str]:
+    projected = workflow.__dict__.pop(_PROJECTED_READY, None)
+    if projected is not None:
+        return projected
     return {str(task.id) for task in workflow.get_tasks(state=SpiffState.READY, manual=True)}
 
 
@@ -94,6 +103,7 @@ def project_tasks(
         session.add_all(HumanTask(**row) for row in new_rows)  # inserted after the new instance
     for task_id in ready_before - ready_now.keys():
         _close_inbox_row(session, workflow, task_id, now, completed_by)
+    setattr(workflow, _PROJECTED_READY, set(ready_now))
 
 
 def _inbox_row(engine: Engine, instance: ProcessInstance, workflow, task_id: str, task, now: datetime) -> dict:

@@ -4,7 +4,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from SpiffWorkflow.util.task import TaskState as SpiffState
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import lazyload
 
 from engine import audit, instructions
@@ -137,14 +137,7 @@ class TaskService:
 
     def _open_task_and_instance(self, actor: User, task_id: str) -> tuple[HumanTask, ProcessInstance]:
         """A completion needs both: one query instead of two."""
-        query = (
-            select(HumanTask, ProcessInstance)
-            .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
-            .where(HumanTask.id == task_id)
-            .options(lazyload(HumanTask.assignee))  # only a claimed task needs its user, later
-            .execution_options(populate_existing=True)
-        )
-        row = self.engine.session().execute(query).first()
+        row = self.engine.session().execute(_task_and_instance(), {"task_id": task_id}).first()
         if row is None:
             raise NotFound(N_("task %(task)s does not exist"), params={"task": task_id})
         return self._check_open(actor, task_id, row[0], row[1].started_by), row[1]
@@ -222,6 +215,19 @@ class TaskService:
         if state:
             query = query.where(HumanTask.state == state)
         return list(self.engine.session().scalars(query.order_by(HumanTask.created_at, HumanTask.id)))
+
+
+@lru_cache(maxsize=1)
+def _task_and_instance():
+    """Built once: building the statement, and its cache key, cost more than SQLite took to run it
+    (a statement object reused keeps its cache key)."""
+    return (
+        select(HumanTask, ProcessInstance)
+        .join(ProcessInstance, HumanTask.instance_id == ProcessInstance.id)
+        .where(HumanTask.id == bindparam("task_id"))
+        .options(lazyload(HumanTask.assignee))  # only a claimed task needs its user, later
+        .execution_options(populate_existing=True)
+    )
 
 
 @lru_cache(maxsize=4096)
