@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bpmn.conftest import Case
-from tests.bpmn.test_state_compensation_claim import CLAIM, PROCESS, register
+from tests.bpmn.test_state_compensation_claim import APPLICATION, CLAIM, PROCESS, register
 
 WITHOUT_STATEMENT = ["proof_of_harm", "payment_details"]
 
@@ -24,7 +24,7 @@ def the_investigation(api) -> Case:
 
 @pytest.fixture
 def claim(start, investigation):
-    return start(PROCESS, as_user="clerk", business_key=CLAIM["case_number"])
+    return start(PROCESS, as_user="clerk", business_key=CLAIM["case_number"], data=APPLICATION)
 
 
 def test_a_claim_with_the_statement_asks_nobody(claim, api):
