@@ -17,6 +17,7 @@ from engine.lint import lint
 from engine.roles import roles_for_lane
 from tests.bpmn.conftest import REPO, bundle_files, load_catalogue
 from tests.bpmn.test_bilingual_bundled_forms import SAME_IN_BOTH, labels
+from tests.bpmn.test_state_compensation_claim import APPLICATION
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -257,7 +258,9 @@ def test_only_the_start_lane_opens_a_case(api, bundle, process_id, starter, outs
     """The start event's lane says who opens a case: an advocate cannot open a defence request."""
     refused = api.start(process_id, as_user=outsider)
     assert refused.status_code == 403, refused.json
-    assert api.start(process_id, as_user=starter).status_code == 201
+    # A process with a start form is opened with the form's data (the claim: the application).
+    data = {"data": APPLICATION} if process_id == "state_compensation_claim" else {}
+    assert api.start(process_id, as_user=starter, **data).status_code == 201
 
 
 @pytest.mark.parametrize("requester", ["investigator", "prosecutor"])

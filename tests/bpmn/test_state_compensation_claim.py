@@ -238,8 +238,11 @@ INELIGIBLE = [
 
 @pytest.mark.parametrize(("claim", "problems"), INELIGIBLE)
 def test_ineligible_claim_is_refused_and_the_applicant_notified(case, clock, claim, problems):
-    # Registered on the day it is received, so the 1-month decision clock has not run out.
-    clock.set(datetime.fromisoformat(claim.get("claim_received_on", CLAIM["claim_received_on"]) + "T09:00:00+00:00"))
+    # Registered on the day it is received (or, for a claim made before recognition, the day the
+    # recognition is known: neither date may lie in the future), so the 1-month clock has not run out.
+    registered_on = max(claim.get("claim_received_on", CLAIM["claim_received_on"]),
+                        claim.get("victim_recognised_on", CLAIM["victim_recognised_on"]))
+    clock.set(datetime.fromisoformat(registered_on + "T09:00:00+00:00"))
     register(case, **claim)
     assert case.ready_elements() == ["refuse_ineligible"]
     data = case.data
