@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import or_, select
-from sqlalchemy.orm import attributes, lazyload
+from sqlalchemy.orm import lazyload
 
 from engine import audit, instructions
 from engine.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied, Phrase, field_error
@@ -18,7 +18,6 @@ from engine.services import lanes, runner
 from engine.services.access import AccessService, Standing, offered_condition
 from engine.services.change import unit_of_work
 from engine.services.transaction import atomic
-from engine.services.writes import write_versioned
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
@@ -212,15 +211,6 @@ class TaskService:
             now = self.engine.clock.now()
             spiff_task.set_data(**data)
             change.save(runner.run_task(change.workflow, spiff_task), completed_by=actor)
-            if spiff_task.state == SpiffState.COMPLETED and task.state == TaskState.CANCELLED:
-                # The task ended its embedded subprocess: SpiffWorkflow drops a finished subprocess's
-                # tasks, so the projection no longer found it and took it for cancelled. It was done.
-                values = {"state": TaskState.COMPLETED, "completed_by": actor.id}
-                if task.assignee_id is None:
-                    values["assignee_id"] = actor.id
-                write_versioned(session, task, values)
-                if "assignee_id" in values:
-                    attributes.set_committed_value(task, "assignee", actor)
             audit.record(
                 session, now, actor.username, "task_completed", instance_id=instance.id, task_id=task_id,
                 data={"element_id": task.element_id, "data": to_plain(data)},
