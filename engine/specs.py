@@ -69,6 +69,20 @@ class LoadedDefinition:
                 return props.get("formJsonSchemaFilename"), props.get("formUiSchemaFilename")
         return None, None
 
+    def starter_variable(self) -> str | None:
+        """The case-data name under which the plain start event asks the engine to record who
+        started the case (`<spiffworkflow:property name="starterVariable" value="..."/>`): a
+        model offers the starter their own later tasks with it (`lane_owners`), which no start
+        data or form could do safely, since either could name someone else."""
+        for task_spec in self.spec.task_specs.values():
+            if type(task_spec).__name__ != "StartEvent":
+                continue
+            props = (getattr(task_spec, "extensions", None) or {}).get("properties", {})
+            name = props.get("starterVariable")
+            if isinstance(name, str) and name.isidentifier():
+                return name
+        return None
+
     def form_schema(self, name: str | None) -> dict | None:
         """The parsed form, shared by every task of this version (parsed once; callers only read it)."""
         if not name or name not in self.forms:

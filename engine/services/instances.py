@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 
 from engine import audit
 from engine.errors import N_, Conflict, EngineError, InvalidInput, NotFound, PermissionDenied, field_error
+from engine.form_dates import future_date_errors
 from engine.models import (
     AuditEvent,
     HumanTask,
@@ -86,11 +87,20 @@ class InstanceService:
                 N_("who works on a case is decided by the process model, not by start data"),
                 [field_error(f"/data/{name}", N_("may be set only by the process's own scripts")) for name in reserved],
             )
+        starter_variable = definition.starter_variable()
+        if starter_variable and starter_variable in (data or {}):
+            raise InvalidInput(
+                N_("who works on a case is decided by the process model, not by start data"),
+                [field_error(f"/data/{starter_variable}", N_("may be set only by the process's own scripts"))],
+            )
         self.check_start_data(definition, data or {})
         try:
             plain_data = to_plain(data or {})
         except EngineError as err:
             raise InvalidInput(err.template, params=err.params) from err
+        if starter_variable:
+            # Recorded by the engine from the signed-in person, never taken from the request.
+            plain_data[starter_variable] = actor.username
         workflow = BpmnWorkflow(definition.spec, definition.subprocess_specs, script_engine=self.engine.script_engine)
         # Only the root and start tasks exist yet; every later task inherits their data.
         for task in workflow.get_tasks():
@@ -115,7 +125,7 @@ class InstanceService:
         validator = definition.form_validator(form_file) if form_file else None
         if validator is not None:
             with self.engine.classifiers.checking_forms():
-                errors = validator.errors(data)
+                errors = validator.errors(data) or future_date_errors(validator.schema, data, self.engine.clock.now())
             if errors:
                 raise InvalidInput(N_("the start data does not match the process's start form"), errors)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import lazyload
 
 from engine import audit, instructions
 from engine.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied, Phrase, field_error
+from engine.form_dates import future_date_errors
 from engine.instructions import Rendered
 from engine.models import HumanTask, InstanceStatus, ProcessInstance, ServiceGrant, TaskState, User
 from engine.roles import task_roles
@@ -191,7 +192,7 @@ class TaskService:
         validator = definition.form_validator(task.form_file) if task.form_file else None
         if validator is not None:
             with self.engine.classifiers.checking_forms():
-                errors = validator.errors(data)
+                errors = validator.errors(data) or future_date_errors(validator.schema, data, self.engine.clock.now())
             if errors:
                 raise InvalidInput(N_("the submitted data does not match the task's form"), errors, task_id=task_id)
 

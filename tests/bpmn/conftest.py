@@ -119,8 +119,9 @@ def bundle(api):
 
 @pytest.fixture
 def start(api, bundle):
-    def start_case(process_id: str, as_user: str, business_key: str = "CASE-1") -> Case:
-        response = api.start(process_id, as_user=as_user, business_key=business_key)
+    def start_case(process_id: str, as_user: str, business_key: str = "CASE-1", data: dict | None = None) -> Case:
+        response = api.start(process_id, as_user=as_user, business_key=business_key,
+                             **({"data": data} if data is not None else {}))
         assert response.status_code == 201, response.json
         assert response.json["status"] == "running"
         return Case(api, response.json["id"])

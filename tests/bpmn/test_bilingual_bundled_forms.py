@@ -8,7 +8,7 @@ import pytest
 
 from engine.form_language import localised
 from tests.bpmn.conftest import REPO
-from tests.bpmn.test_state_compensation_claim import CLAIM, PROCESS
+from tests.bpmn.test_state_compensation_claim import APPLICATION, CLAIM, PROCESS
 
 LABELS = ("title", "description", "ui:help", "ui:placeholder", "ui:description")
 SAME_IN_BOTH = {"Rīga", "Vidzeme", "Kurzeme", "Zemgale", "Latgale", "1250.00"}
@@ -57,7 +57,7 @@ def request(api, method: str, path: str, language: str, **kw):
     ],
 )
 def test_the_claim_form_round_trip_in_each_language(api, start, language, title, role, victim, help_, errors):
-    case = start(PROCESS, as_user="clerk")
+    case = start(PROCESS, as_user="clerk", data=APPLICATION)
     task = case.task("register_claim")
     shown = request(api, "GET", f"/api/v1/tasks/{task['id']}", language).json
     form, ui = shown["form_schema"], shown["ui_schema"]

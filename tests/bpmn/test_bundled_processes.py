@@ -17,6 +17,7 @@ from engine.lint import lint
 from engine.roles import roles_for_lane
 from tests.bpmn.conftest import REPO, bundle_files, load_catalogue
 from tests.bpmn.test_bilingual_bundled_forms import SAME_IN_BOTH, labels
+from tests.bpmn.test_state_compensation_claim import APPLICATION
 
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
@@ -260,7 +261,9 @@ def test_only_the_start_lane_opens_a_case(api, bundle, process_id, starter, outs
     start form: without its data, 422 naming the fields, never 403."""
     refused = api.start(process_id, as_user=outsider)
     assert refused.status_code == 403, refused.json
-    allowed = api.start(process_id, as_user=starter)
+    # A process with a start form is opened with the form's data (the claim: the application).
+    data = {"data": APPLICATION} if process_id == "state_compensation_claim" else {}
+    allowed = api.start(process_id, as_user=starter, **data)
     assert allowed.status_code in (201, 422), allowed.json
     if allowed.status_code == 422:
         assert allowed.json["errors"], allowed.json

@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.bpmn.test_state_compensation_claim import APPROVE, NOTIFY, PAY, PROCESS, register
+from tests.bpmn.test_state_compensation_claim import APPLICATION, APPROVE, NOTIFY, PAY, PROCESS, register
 from webapp.scheduler import run_engine_jobs
 
 
 @pytest.fixture
 def case(start, investigation):
     """A claim; the investigation answers a request for the prosecutor's statement (stand-in)."""
-    return start(PROCESS, as_user="clerk")
+    return start(PROCESS, as_user="clerk", data=APPLICATION)
 
 
 def fire_at(case, clock, moment: datetime) -> int:

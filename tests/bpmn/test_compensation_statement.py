@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.bpmn.conftest import Case
-from tests.bpmn.test_state_compensation_claim import CLAIM, PROCESS, register
+from tests.bpmn.test_state_compensation_claim import APPLICATION, CLAIM, PROCESS, register
 
 WITHOUT_STATEMENT = ["proof_of_harm", "payment_details"]
 
@@ -24,7 +24,7 @@ def the_investigation(api) -> Case:
 
 @pytest.fixture
 def claim(start, investigation):
-    return start(PROCESS, as_user="clerk", business_key=CLAIM["case_number"])
+    return start(PROCESS, as_user="clerk", business_key=CLAIM["case_number"], data=APPLICATION)
 
 
 def test_a_claim_with_the_statement_asks_nobody(claim, api):
@@ -84,3 +84,42 @@ def test_an_appeal_against_the_decision_is_recorded(claim):
     instance = claim.instance()
     assert instance["status"] == "completed"
     assert (instance["data"]["appealed"], instance["data"]["appeal_lodged_on"]) == (True, "2027-01-20")
+
+
+def unsolicited_investigation(recognised_on: str) -> str:
+    """An investigation that sends the victim's statement on its own, before any claim asks."""
+    from tests.support.bpmn_builder import ProcessBuilder
+
+    p = ProcessBuilder("investigation")
+    p.message("m_statement", "victim_statement", {"case_number": "case_number", "request_id": "request_id"})
+    p.start()
+    p.message_throw("send", "m_statement", payload=(
+        f"{{'case_number': {CLAIM['case_number']!r}, 'request_id': {CLAIM['case_number'] + '/victim-statement'!r}, "
+        f"'recognised_victim': True, 'recognised_on': {recognised_on!r}, 'crime_article': '125', "
+        "'statement': 'Atzīts par cietušo.', 'prosecutor': 'prosecutor'}"
+    ))
+    p.end()
+    p.chain("start", "send", "end")
+    return p.xml()
+
+
+def test_an_unrequested_statement_waits_and_is_taken_when_the_claim_needs_it(api, start, bundle):
+    assert api.deploy({"investigation.bpmn": unsolicited_investigation("2026-06-01")}).status_code == 201
+    sent = api.start("investigation", as_user="admin")
+    assert sent.status_code == 201, sent.json
+    claim = start(PROCESS, as_user="clerk", business_key=CLAIM["case_number"], data=APPLICATION)
+    register(claim, documents_attached=WITHOUT_STATEMENT)
+    # The buffered statement meets the claim's wait: its recognition date is taken into the claim.
+    assert [e["data"]["name"] for e in history(claim, "message_delivered")] == ["victim_statement"]
+    assert claim.ready_elements() == ["decide_claim"]
+    assert claim.instance()["data"]["victim_recognised_on"] == "2026-06-01"
+
+
+def test_an_unrequested_statement_never_changes_a_claim_with_its_statement_on_file(api, start, bundle):
+    assert api.deploy({"investigation.bpmn": unsolicited_investigation("2026-06-01")}).status_code == 201
+    claim = start(PROCESS, as_user="clerk", business_key=CLAIM["case_number"], data=APPLICATION)
+    register(claim)
+    assert api.start("investigation", as_user="admin").status_code == 201
+    assert history(claim, "message_delivered") == []
+    assert claim.ready_elements() == ["decide_claim"]
+    assert claim.instance()["data"]["victim_recognised_on"] == CLAIM["victim_recognised_on"]

@@ -23,6 +23,16 @@ CLAIM = {
     "claimed_amount": "10000.00",
     "documents_attached": ALL_DOCUMENTS,
 }
+# The application as the start form takes it (a citizen's own, or a paper one the clerk types in).
+APPLICATION = {
+    "case_number": CLAIM["case_number"],
+    "applicant_name": CLAIM["applicant_name"],
+    "applicant_role": "victim",
+    "crime_committed_on": "2025-11-20",
+    "victim_recognised_on": CLAIM["victim_recognised_on"],
+    "harm": CLAIM["harm"],
+    "claimed_amount": CLAIM["claimed_amount"],
+}
 APPROVE = {"decision": "approve", "decision_number": "TA-K/2027/3", "decided_on": "2027-01-05"}
 REFUSE_INELIGIBLE = {
     "decision": "refuse", "refusal_reason": "The conditions of the law are not met.",
@@ -36,7 +46,7 @@ NO_APPEAL = {"appealed": False}
 @pytest.fixture
 def case(start, investigation):
     """A claim; the investigation answers a request for the prosecutor's statement (stand-in)."""
-    return start(PROCESS, as_user="clerk")
+    return start(PROCESS, as_user="clerk", data=APPLICATION)
 
 
 def register(case, **claim) -> None:
@@ -228,8 +238,11 @@ INELIGIBLE = [
 
 @pytest.mark.parametrize(("claim", "problems"), INELIGIBLE)
 def test_ineligible_claim_is_refused_and_the_applicant_notified(case, clock, claim, problems):
-    # Registered on the day it is received, so the 1-month decision clock has not run out.
-    clock.set(datetime.fromisoformat(claim.get("claim_received_on", CLAIM["claim_received_on"]) + "T09:00:00+00:00"))
+    # Registered on the day it is received (or, for a claim made before recognition, the day the
+    # recognition is known: neither date may lie in the future), so the 1-month clock has not run out.
+    registered_on = max(claim.get("claim_received_on", CLAIM["claim_received_on"]),
+                        claim.get("victim_recognised_on", CLAIM["victim_recognised_on"]))
+    clock.set(datetime.fromisoformat(registered_on + "T09:00:00+00:00"))
     register(case, **claim)
     assert case.ready_elements() == ["refuse_ineligible"]
     data = case.data
@@ -247,7 +260,8 @@ def test_ineligible_claim_is_refused_and_the_applicant_notified(case, clock, cla
     assert instance["data"]["refusal_reason"] == REFUSE_INELIGIBLE["refusal_reason"]
 
 
-def test_claim_on_the_last_day_of_the_period_is_in_time(case):
+def test_claim_on_the_last_day_of_the_period_is_in_time(case, clock):
+    clock.set(datetime.fromisoformat("2027-03-01T09:00:00+00:00"))  # registered on the day it came
     register(case, victim_recognised_on="2024-03-01", claim_received_on="2027-03-01")
     assert case.ready_elements() == ["decide_claim"]
     assert case.data["application_period_ends"] == "2027-03-01"
