@@ -58,9 +58,15 @@ def territory_name(value, field: str = "territory") -> str:
         raise InvalidInput(
             N_("%(field)s: unknown court territory %(value)r (known: %(known)s)"),
             [field_error(f"/{field}", N_("unknown court territory %(value)r"), value=value)],
-            params={"field": field, "value": value, "known": ", ".join(sorted(codes))},
+            params={"field": field, "value": value, "known": ", ".join(sorted(codes, key=_territory_order))},
         )
     return name
+
+
+def _territory_order(code: str) -> tuple[int, str]:
+    """The five territories in the domain brief's order, any added later after them."""
+    order = list(TERRITORIES)
+    return (order.index(code) if code in order else len(order), code)
 
 
 def stored_territory(value: str) -> str:
