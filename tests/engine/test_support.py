@@ -63,6 +63,6 @@ def test_a_timer_start_event_is_refused():
 
 def test_every_bundled_model_uses_only_supported_elements():
     root = README.parent
-    files = [(p.name, p.read_bytes()) for p in sorted((root / "bpmn").glob("*.bpmn"))]
+    files = [(p.name, p.read_bytes()) for p in sorted((root / "bpmn").glob("*.bpmn")) + sorted((root / "bpmn").glob("*.dmn"))]
     files += [(p.name, p.read_bytes()) for p in sorted((root / "forms").glob("*.json"))]
     assert parse_bundle(files).errors == []

@@ -368,7 +368,7 @@ def test_the_bundled_catalogue_declares_every_message_of_the_bundled_models():
     catalogue = json.loads((root / "bpmn" / "messages.json").read_text())
     for name, body in catalogue.items():
         parse_entry(name, body)  # raises InvalidInput naming the field
-    bundle = parse_bundle([(p.name, p.read_bytes()) for p in sorted((root / "bpmn").glob("*.bpmn"))])
+    bundle = parse_bundle([(p.name, p.read_bytes()) for p in sorted((root / "bpmn").glob("*.bpmn")) + sorted((root / "bpmn").glob("*.dmn"))])
     assert not bundle.errors
     for process in bundle.processes:
         for use in uses(process.spec, process.subprocess_specs):
