@@ -41,13 +41,26 @@ def _done(task) -> bool:
 def prune(workflow, keep: Iterable = ()) -> int:
     """Drop the finished history from the workflow and its running subprocesses; how many tasks
     were dropped. `keep`: task ids (UUIDs) that must stay in the tree."""
-    keep_ids = set(keep)
     top = workflow
+    keep_ids = _with_enclosing_subprocesses(top, set(keep))
     dropped = _prune_tree(top, top, keep_ids)
     for subprocess in list(top.subprocesses.values()):
         if subprocess.parent_task_id in top.subprocesses:  # not deleted with a dropped parent
             dropped += _prune_tree(top, subprocess, keep_ids)
     return dropped
+
+
+def _with_enclosing_subprocesses(top, keep_ids: set) -> set:
+    """`keep_ids` plus the task that runs each subprocess holding one of them (nested ones too):
+    a task kept inside a finished embedded subprocess would otherwise go with its subprocess when
+    the task that ran it is dropped (an action recorded in a subprocess that then completed)."""
+    kept = set(keep_ids)
+    while True:
+        enclosing = {parent_id for parent_id, sub in top.subprocesses.items()
+                     if parent_id not in kept and any(task_id in sub.tasks for task_id in kept)}
+        if not enclosing:
+            return kept
+        kept |= enclosing
 
 
 def _prune_tree(top, tree, keep_ids: set) -> int:

@@ -118,3 +118,34 @@ def test_two_thousand_rounds_end_at_the_right_end_event():
     assert result.ended_at == {"done"}
     assert result.data["rounds"] == 2000
     assert result.depth < 10
+
+
+def _find(workflow, task_id):
+    for tree in (workflow, *workflow.subprocesses.values()):
+        if task_id in tree.tasks:
+            return tree.tasks[task_id]
+    return None
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.process_id)
+def test_the_task_just_completed_survives_pruning_even_inside_a_finished_subprocess(model):
+    """The service layer closes the inbox row of the task it completed by looking the task up after
+    pruning: one that ran inside a subprocess which then finished (the last task of a called
+    round) must still be found, completed, or the row is closed as cancelled."""
+    spec, subprocess_specs = _spec(model)
+    workflow = BpmnWorkflow(spec, subprocess_specs)
+    for task in workflow.get_tasks():
+        task.data.update({model.counter: 0, "limit": 5})
+    workflow.do_engine_steps()
+    for _ in range(12):
+        ready = workflow.get_tasks(state=TaskState.READY, manual=True)
+        if not ready:
+            break
+        task = min(ready, key=lambda t: t.task_spec.bpmn_id)
+        if task.task_spec.bpmn_id == model.counter_task:
+            task.set_data(**{model.counter: task.data[model.counter] + 1})
+        task.run()
+        workflow.do_engine_steps()
+        prune(workflow, keep=[task.id])
+        kept = _find(workflow, task.id)
+        assert kept is not None and kept.state == TaskState.COMPLETED, task.task_spec.bpmn_id
