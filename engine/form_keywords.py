@@ -99,7 +99,10 @@ def kind_of(schema: Any, root: Any) -> str:
 
 
 def is_choice(schema: Any) -> bool:
-    return isinstance(schema, dict) and (isinstance(schema.get("oneOf"), list) or isinstance(schema.get("enum"), list))
+    """A field offering a fixed set of values: `oneOf` consts, `enum`, or a shared classifier's codes
+    (`x-classifier`: the page receives them as `oneOf` when it is shown)."""
+    return isinstance(schema, dict) and (isinstance(schema.get("oneOf"), list) or isinstance(schema.get("enum"), list)
+                                         or isinstance(schema.get("x-classifier"), str))
 
 
 def resolve(schema: Any, root: Any) -> Any:

@@ -78,7 +78,8 @@ def test_a_court_clerk_starts_a_request_by_hand_and_nothing_is_sent_back(api, bu
     [
         ("en", {"case_number": "12-3"}, "/case_number", "11 digits"),
         ("lv", {"case_number": "12-3"}, "/case_number", "11 cipari"),
-        ("en", {"person_language": "Latvian"}, "/person_language", "two small letters"),
+        ("en", {"person_language": "Latvian"}, "/person_language", "'Latvian' is not a valid code of the list 'language'"),
+        ("lv", {"person_language": "xx"}, "/person_language", "'xx' nav derīgs saraksta 'language' kods"),
         ("lv", {"urgency": "soon"}, "/urgency", None),
         ("en", {"court_territory": "tallinn"}, "/court_territory", None),
     ],

@@ -49,7 +49,8 @@ def _definition(process_id: str):
 def _forms(definition) -> tuple[dict, dict]:
     language = request_language()
     form_file, ui_file = definition.start_form_files()
-    return definition.shown_form(form_file, language) or EMPTY_FORM, definition.shown_form(ui_file, language) or {}
+    schema = definition.shown_form(form_file, language) or EMPTY_FORM
+    return get_engine().classifiers.with_choices(schema, language), definition.shown_form(ui_file, language) or {}
 
 
 @staff_page

@@ -18,6 +18,13 @@ from webapp.pages.form_html import parse_submission, render_form
 from webapp.pages.signin import signed_in_user, staff_page
 
 
+def shown_schema(definition, form_file: str | None, language: str) -> dict:
+    """The form as the person sees it: in their language, each classifier-bound field offering
+    today's codes as choices (the same schema the post is read against)."""
+    schema = definition.shown_form(form_file, language) or {"type": "object", "properties": {}}
+    return get_engine().classifiers.with_choices(schema, language)
+
+
 def field_errors(errors) -> dict[str, str]:
     """The engine's field errors, in the reader's language, keyed by JSON pointer."""
     shown: dict[str, str] = {}
@@ -35,7 +42,7 @@ def _page(task_id: str, *, data: dict | None = None, errors: dict[str, str] | No
     engine.access.log_read(actor, task.instance_id, via=f"{request.method} /tasks/<task_id>", client=request.remote_addr)
     session = engine.session()
     definition = engine.specs.get(session, task.definition_id)
-    schema = definition.shown_form(task.form_file, language) or {"type": "object", "properties": {}}
+    schema = shown_schema(definition, task.form_file, language)
     ui = definition.shown_form(task.ui_form_file, language) or {}
     may_work = task.state == TaskState.READY and engine.access.may_work(actor, task, _started_by(task.instance_id)) and (
         task.assignee_id in (None, actor.id) or actor.is_admin)
@@ -68,7 +75,7 @@ def task_post(task_id: str):
     language = request_language()
     task = engine.tasks.get(actor, task_id)  # 404 for a case the person takes no part in
     definition = engine.specs.get(engine.session(), task.definition_id)
-    schema = definition.shown_form(task.form_file, language) or {"type": "object", "properties": {}}
+    schema = shown_schema(definition, task.form_file, language)
     ui = definition.shown_form(task.ui_form_file, language) or {}
     submission = parse_submission(schema, ui, request.form)
     action = submission.action

@@ -17,7 +17,14 @@ from engine.errors import N_, Conflict, InvalidInput, NotFound, Phrase
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
-from webapp.resources.common import TERRITORIES, parse_month, require_role, riga_moment, territory_name
+from webapp.resources.common import (
+    TERRITORIES,
+    parse_month,
+    require_role,
+    riga_moment,
+    stored_territory,
+    territory_name,
+)
 from webapp.resources.models import Advocate, AdvocateDutySlot, AdvocateRoster, RosterStatus
 from webapp.resources.people import now, on_leave, record
 
@@ -37,10 +44,10 @@ def build_problem(first: dt.date, days: int, regions: list[str], rules: dict | N
     advocates = [
         a for a in db.session.scalars(select(Advocate).where(Advocate.active.is_(True)).order_by(Advocate.code)
                                       .execution_options(populate_existing=True))
-        if set(map(territory_name, a.territories)) & set(regions)
+        if set(map(stored_territory, a.territories)) & set(regions)
     ]
     people = [{
-        "id": a.code, "regions": sorted(set(map(territory_name, a.territories)) & set(regions)),
+        "id": a.code, "regions": sorted(set(map(stored_territory, a.territories)) & set(regions)),
         "unavailable": [(first + dt.timedelta(days=i)).isoformat() for i in range(days)
                         if on_leave(a.leaves, first + dt.timedelta(days=i))],
         "prior_duties": 0,

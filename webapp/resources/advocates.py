@@ -12,7 +12,7 @@ from engine.services.transaction import atomic
 from webapp.engine_ext import get_engine
 from webapp.extensions import db
 from webapp.resources import people
-from webapp.resources.common import require_role, riga_date, territory_name
+from webapp.resources.common import language_code, require_role, riga_date, territory_name
 from webapp.resources.models import Advocate, AdvocateAssignment, AdvocateLeave, AssignmentStatus
 from webapp.resources.people import (
     get_or_404,
@@ -37,7 +37,7 @@ def _normalised(fields: dict) -> dict:
     if "territories" in out:
         out["territories"] = sorted({territory_name(t, "territories") for t in out["territories"]})
     if "languages" in out:
-        out["languages"] = sorted({lang.strip().lower() for lang in out["languages"]})
+        out["languages"] = sorted({language_code(lang, "languages") for lang in out["languages"]})
     return out
 
 
@@ -83,7 +83,8 @@ def list_advocates(actor: User, territory: str | None = None, language: str | No
         name = territory_name(territory)
         rows = [a for a in rows if name in a.territories]
     if language:
-        rows = [a for a in rows if language.lower() in a.languages]
+        code = language_code(language)
+        rows = [a for a in rows if code in a.languages]
     today = riga_date(now())
     loads = load_by_advocate(today - dt.timedelta(days=30), today + dt.timedelta(days=1))
     return [to_dict(a, loads.get(a.id, 0)) for a in rows]

@@ -74,7 +74,7 @@ def build_request(params: dict, data: dict, case_id: str | None) -> dict:
     language = str(_value(params, data, "language", default="lv")).strip().lower()
     location = _value(params, data, "location")
     if location is None:
-        location = list(TERRITORIES[territory])
+        location = list(TERRITORIES.get(territory, (0.0, 0.0)))  # a territory added to the list later: no seat on record
     elif not (isinstance(location, list | tuple) and len(location) == 2
               and all(isinstance(v, int | float) and not isinstance(v, bool) for v in location)):
         raise InvalidInput(N_("location must be a pair [x_km, y_km], got %(location)r"), params={"location": location})

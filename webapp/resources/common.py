@@ -7,8 +7,11 @@ import re
 import unicodedata
 from zoneinfo import ZoneInfo
 
+from flask import g
+
 from engine.errors import N_, InvalidInput, PermissionDenied, Phrase, field_error
 from engine.models import User
+from webapp.engine_ext import get_engine
 
 RIGA = ZoneInfo("Europe/Riga")
 
@@ -30,18 +33,57 @@ def slug(text: str) -> str:
 
 
 _BY_SLUG = {slug(name): name for name in TERRITORIES}
+TERRITORY_LIST = "court_territory"
+LANGUAGE_LIST = "language"
+
+
+def classifier_codes(name: str) -> frozenset[str]:
+    """The codes of a shared classifier valid today (Riga), read once per request and list."""
+    engine = get_engine()
+    day = riga_date(engine.clock.now())
+    cache = g.setdefault("lieta_resource_codes", {})
+    if (name, day) not in cache:
+        cache[(name, day)] = engine.classifiers.codes_on(day)(name)
+    return cache[(name, day)]
 
 
 def territory_name(value, field: str = "territory") -> str:
-    """`riga`, `Rīga` and `RIGA` all name the territory `Rīga`."""
-    name = _BY_SLUG.get(slug(value)) if isinstance(value, str) else None
+    """The court_territory classifier's code a person or a process means: `riga`, `Rīga` and
+    `RIGA` all name the territory `Rīga`; a territory the list does not hold today is refused
+    (422 naming the field)."""
+    codes = classifier_codes(TERRITORY_LIST)
+    by_slug = {slug(code): code for code in codes}
+    name = by_slug.get(slug(value)) if isinstance(value, str) else None
     if name is None:
         raise InvalidInput(
             N_("%(field)s: unknown court territory %(value)r (known: %(known)s)"),
             [field_error(f"/{field}", N_("unknown court territory %(value)r"), value=value)],
-            params={"field": field, "value": value, "known": ", ".join(TERRITORIES)},
+            params={"field": field, "value": value, "known": ", ".join(sorted(codes, key=_territory_order))},
         )
     return name
+
+
+def _territory_order(code: str) -> tuple[int, str]:
+    """The five territories in the domain brief's order, any added later after them."""
+    order = list(TERRITORIES)
+    return (order.index(code) if code in order else len(order), code)
+
+
+def stored_territory(value: str) -> str:
+    """A territory as recorded earlier (never refused: a record keeps meaning what it meant)."""
+    return _BY_SLUG.get(slug(value), value) if isinstance(value, str) else str(value)
+
+
+def language_code(value, field: str = "language") -> str:
+    """An ISO 639-1 code of the language classifier valid today (`LV ` is `lv`); else 422 naming the field."""
+    code = value.strip().lower() if isinstance(value, str) else None
+    if code is None or code not in classifier_codes(LANGUAGE_LIST):
+        raise InvalidInput(
+            N_("%(field)s: unknown language %(value)r (a code of the language list, ISO 639-1, such as lv)"),
+            [field_error(f"/{field}", N_("unknown language %(value)r"), value=value)],
+            params={"field": field, "value": value},
+        )
+    return code
 
 
 def riga_date(moment: dt.datetime) -> dt.date:
