@@ -20,7 +20,7 @@ from tests.bpmn.investigation_case import (
 )
 from tests.bpmn.legal_aid_support import ACCEPT, PAY, advocates, answer, sent_messages
 from tests.bpmn.test_court_intake import REGISTER
-from tests.bpmn.test_state_compensation_claim import CLAIM, register
+from tests.bpmn.test_state_compensation_claim import APPLICATION, CLAIM, register
 
 __all__ = ["advocates"]  # the fixture, used by name
 
@@ -117,7 +117,8 @@ def test_a_charged_case_is_registered_by_the_real_court_intake_and_acknowledged(
 
 def test_a_claim_without_the_statement_gets_it_from_the_running_investigation(api, start):
     investigation = supervised(opened(api))
-    claim = start("state_compensation_claim", as_user="clerk", business_key=CASE_NUMBER)
+    claim = start("state_compensation_claim", as_user="clerk", business_key=CASE_NUMBER,
+                  data=APPLICATION | {"case_number": CASE_NUMBER, "victim_recognised_on": "2026-05-04"})
     register(claim, case_number=CASE_NUMBER, documents_attached=["proof_of_harm", "payment_details"],
              victim_recognised_on="2026-05-04")
     request_id = f"{CASE_NUMBER}/victim-statement"
