@@ -139,3 +139,19 @@ def attach(handle: EngineHandle) -> EngineHandle:
     handle.admin = users.by_username("bench-admin")
     handle.clerk = users.by_username("bench-clerk")
     return handle
+
+
+def ready_rows(session, instance_ids: list[str]) -> list[tuple[str, str, str]]:
+    """(task id, instance id, element id) of every ready inbox row: plain tuples, so nothing
+    lands in the session's identity map and the measured `complete` calls do their own reads."""
+    from sqlalchemy import select
+
+    from engine.models import HumanTask, TaskState
+
+    rows = session.execute(
+        select(HumanTask.id, HumanTask.instance_id, HumanTask.element_id)
+        .where(HumanTask.instance_id.in_(instance_ids), HumanTask.state == TaskState.READY)
+        .order_by(HumanTask.created_at, HumanTask.id)
+    ).all()
+    session.commit()  # end the read transaction, as a request would
+    return [tuple(r) for r in rows]

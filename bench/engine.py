@@ -39,7 +39,8 @@ import time  # noqa: E402
 from dataclasses import dataclass, field  # noqa: E402
 
 from bench import _engine_http  # noqa: E402
-from bench._engine_db import fresh_database, open_engine, postgres_reachable, seed  # noqa: E402
+from bench._engine_db import fresh_database, open_engine, postgres_reachable, ready_rows, seed  # noqa: E402
+from bench._engine_long import long_case_ratio  # noqa: E402
 from tests.support.bpmn_builder import gateway_process, linear_process  # noqa: E402
 from tests.support.loops import three_task_loop  # noqa: E402
 
@@ -147,22 +148,6 @@ def in_memory_rate(workload: Workload, n: int, script_engine, round_trip: bool, 
 # --- (c): the service layer on a database ------------------------------------------------------
 
 
-def ready_rows(session, instance_ids: list[str]) -> list[tuple[str, str, str]]:
-    """(task id, instance id, element id) of every ready inbox row: plain tuples, so nothing
-    lands in the session's identity map and the measured `complete` calls do their own reads."""
-    from sqlalchemy import select
-
-    from engine.models import HumanTask, TaskState
-
-    rows = session.execute(
-        select(HumanTask.id, HumanTask.instance_id, HumanTask.element_id)
-        .where(HumanTask.instance_id.in_(instance_ids), HumanTask.state == TaskState.READY)
-        .order_by(HumanTask.created_at, HumanTask.id)
-    ).all()
-    session.commit()  # end the read transaction, as a request would
-    return [tuple(r) for r in rows]
-
-
 def engine_rate(handle, workload: Workload, n: int) -> Rate:
     """Start n instances, then complete their tasks round by round; only `complete` is timed."""
     engine, clerk = handle.engine, handle.clerk
@@ -219,46 +204,6 @@ def service_layer_rates(kind: str, workdir: Path, sandbox, n: int, engines: dict
 
 
 # --- a long case against a fresh one -----------------------------------------------------------
-
-
-def _complete_next(handle, instance_id: str, rounds: dict) -> float:
-    """Complete the instance's ready task (c counts the round); seconds the completion took."""
-    (task_id, _instance, element_id), = ready_rows(handle.session, [instance_id])
-    data = {}
-    if element_id == "c":
-        rounds[instance_id] = rounds.get(instance_id, 0) + 1
-        data = {"rounds": rounds[instance_id]}
-    t0 = time.perf_counter()
-    handle.engine.tasks.complete(handle.clerk, task_id, data)
-    return time.perf_counter() - t0
-
-
-def long_case_ratio(kind: str, workdir: Path, sandbox, measured: int) -> tuple[float, float, float, int]:
-    """(median ms at LONG_DONE completed tasks, median ms fresh, ratio, stored state bytes ÷ fresh).
-
-    The long instance's completions and fresh instances' first completions alternate, so a
-    change in the CPU the machine leaves us hits both alike."""
-    from engine.models import ProcessInstance
-
-    with fresh_database(kind, workdir) as database:
-        handle = seed(open_engine(database, sandbox), BPMN_FILES)
-        try:
-            engine, clerk, rounds = handle.engine, handle.clerk, {}
-            start = {"rounds": 0, "limit": 10**6}
-            long_id = engine.instances.start(clerk, LONG_PROCESS, data=start).id
-            for _ in range(LONG_DONE):
-                _complete_next(handle, long_id, rounds)
-            fresh_ids = [engine.instances.start(clerk, LONG_PROCESS, data=start).id for _ in range(measured)]
-            long_s, fresh_s = [], []
-            for fresh_id in fresh_ids:
-                fresh_s.append(_complete_next(handle, fresh_id, rounds))
-                long_s.append(_complete_next(handle, long_id, rounds))
-            sizes = {i: len(handle.session.get(ProcessInstance, i).state) for i in (long_id, fresh_ids[0])}
-            handle.session.commit()
-        finally:
-            handle.close()
-    long_ms, fresh_ms = statistics.median(long_s) * 1000, statistics.median(fresh_s) * 1000
-    return long_ms, fresh_ms, long_ms / fresh_ms, sizes[long_id] / sizes[fresh_ids[0]]
 
 
 def long_case_table(kind: str, figures: tuple[float, float, float, float], outcomes: list[Outcome]) -> None:
@@ -406,7 +351,7 @@ def run_database(kind: str, args, workdir: Path, sandbox, engines: dict, outcome
     if not args.skip_long:
         say(f"\n=== {kind}: a long case, {LONG_DONE:,} completed tasks of a three-task loop, against fresh instances ===")
         say(load_line())
-        long_case_table(kind, long_case_ratio(kind, workdir, sandbox, args.long_measured), outcomes)
+        long_case_table(kind, long_case_ratio(kind, workdir, sandbox, args.long_measured, BPMN_FILES, LONG_PROCESS, LONG_DONE), outcomes)
     if args.skip_http:
         return
     say(f"\n=== {kind}: HTTP, gunicorn 1 worker × 4 threads, one keep-alive client, {HTTP_PROCESS} ===")
