@@ -93,8 +93,9 @@ def diagram_xml(files: dict[str, str], process_id: str) -> str | None:
 
 @staff_page
 def diagram(instance_id: str):
-    engine = get_engine()
-    instance = engine.instances.get(signed_in_user(), instance_id)  # 404 for a case they take no part in
+    engine, actor = get_engine(), signed_in_user()
+    instance = engine.instances.get(actor, instance_id)  # 404 for a case they take no part in
+    engine.access.log_read(actor, instance_id, **_via())  # the diagram is a read of the case too
     row = engine.session().get(ProcessDefinition, instance.definition_id)
     xml = diagram_xml(json.loads(row.bundle), instance.process_id) if row is not None else None
     if xml is None:
