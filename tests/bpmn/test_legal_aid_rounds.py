@@ -98,8 +98,8 @@ def test_nobody_eligible_is_routed_to_manual_assignment_not_an_incident(api, bun
     assert instance["status"] == "running" and instance["incidents"] == []
     assert case.ready_elements() == ["manual_assignment"]
     error = case.data["error"]
-    assert error["code"] == "no_advocate_eligible" and "Latgale" in error["message"]
-    assert error["data"]["territory"] == "Latgale"
+    assert error["code"] == "no_advocate_eligible" and "latgale" in error["message"]
+    assert error["data"]["territory"] == "latgale"
     task = case.task("manual_assignment")
     shown = api.get(f"/api/v1/tasks/{task['id']}?lang=en", as_user="officer").json["instructions"]
     assert "found nobody" in shown

@@ -140,7 +140,7 @@ def test_prior_duties_carry_over_to_the_next_month(api, staff):
     [
         (["roster", "solve", "--month", "2027-13"], "error: the month must be written YYYY-MM, e.g. 2027-01"),
         (["roster", "solve", "--month", "January"], "error: the month must be written YYYY-MM"),
-        (["roster", "solve", "--month", MONTH, "--regions", "Latgale"], "error: no active prosecutor covers Latgale"),
+        (["roster", "solve", "--month", MONTH, "--regions", "Latgale"], "error: no active prosecutor covers latgale"),
         (["roster", "solve", "--month", MONTH, "--regions", "Atlantis"], "error: regions: unknown court territory"),
         (["roster", "approve", "--month", MONTH], "error: there is no draft roster for 2027-02"),
         (["roster", "approve", "--month", "2027-2"], "error: the month must be written YYYY-MM"),

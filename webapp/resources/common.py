@@ -17,12 +17,13 @@ RIGA = ZoneInfo("Europe/Riga")
 
 # The five court territories (district courts) of the domain brief, with the km coordinates of
 # each court's seat relative to Rīga (x east, y north): the default place a request is made from.
+# The keys are the court_territory classifier's codes (its names are there, in both languages).
 TERRITORIES: dict[str, tuple[float, float]] = {
-    "Rīga": (0.0, 0.0),
-    "Kurzeme": (-188.0, -49.0),  # Liepāja
-    "Zemgale": (-23.0, -33.0),  # Jelgava
-    "Vidzeme": (81.0, 65.0),  # Valmiera
-    "Latgale": (149.0, -120.0),  # Daugavpils
+    "riga": (0.0, 0.0),
+    "kurzeme": (-188.0, -49.0),  # Liepāja
+    "zemgale": (-23.0, -33.0),  # Jelgava
+    "vidzeme": (81.0, 65.0),  # Valmiera
+    "latgale": (149.0, -120.0),  # Daugavpils
 }
 LANGUAGES = ("lv", "ru", "en")
 
@@ -49,7 +50,7 @@ def classifier_codes(name: str) -> frozenset[str]:
 
 def territory_name(value, field: str = "territory") -> str:
     """The court_territory classifier's code a person or a process means: `riga`, `Rīga` and
-    `RIGA` all name the territory `Rīga`; a territory the list does not hold today is refused
+    `RIGA` all name the territory coded `riga`; a territory the list does not hold today is refused
     (422 naming the field)."""
     codes = classifier_codes(TERRITORY_LIST)
     by_slug = {slug(code): code for code in codes}
@@ -70,7 +71,8 @@ def _territory_order(code: str) -> tuple[int, str]:
 
 
 def stored_territory(value: str) -> str:
-    """A territory as recorded earlier (never refused: a record keeps meaning what it meant)."""
+    """A territory as recorded earlier, in today's spelling (never refused: a record keeps meaning
+    what it meant; `Rīga`, the code until 2026-12-01, is `riga`)."""
     return _BY_SLUG.get(slug(value), value) if isinstance(value, str) else str(value)
 
 

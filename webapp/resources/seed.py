@@ -17,11 +17,11 @@ from webapp.resources.people import now, record
 
 # Advocates per territory (60) and prosecutors per territory (40: five regions × two 12-hour
 # shifts need 70 duties a week, and the rules allow a prosecutor at most 3 a week).
-ADVOCATES = {"Rīga": 24, "Kurzeme": 9, "Zemgale": 8, "Vidzeme": 9, "Latgale": 10}
-PROSECUTORS = {"Rīga": 10, "Kurzeme": 7, "Zemgale": 7, "Vidzeme": 8, "Latgale": 8}
-RUSSIAN_SHARE = {"Rīga": 0.55, "Kurzeme": 0.3, "Zemgale": 0.35, "Vidzeme": 0.25, "Latgale": 0.8}
-NEIGHBOURS = {"Rīga": "Zemgale", "Kurzeme": "Zemgale", "Zemgale": "Rīga", "Vidzeme": "Rīga", "Latgale": "Vidzeme"}
-SPREAD_KM = {"Rīga": 8.0, "Kurzeme": 25.0, "Zemgale": 15.0, "Vidzeme": 25.0, "Latgale": 25.0}
+ADVOCATES = {"riga": 24, "kurzeme": 9, "zemgale": 8, "vidzeme": 9, "latgale": 10}
+PROSECUTORS = {"riga": 10, "kurzeme": 7, "zemgale": 7, "vidzeme": 8, "latgale": 8}
+RUSSIAN_SHARE = {"riga": 0.55, "kurzeme": 0.3, "zemgale": 0.35, "vidzeme": 0.25, "latgale": 0.8}
+NEIGHBOURS = {"riga": "zemgale", "kurzeme": "zemgale", "zemgale": "riga", "vidzeme": "riga", "latgale": "vidzeme"}
+SPREAD_KM = {"riga": 8.0, "kurzeme": 25.0, "zemgale": 15.0, "vidzeme": 25.0, "latgale": 25.0}
 FIRST = ["Jānis", "Anna", "Andris", "Kristīne", "Mārtiņš", "Ilze", "Edgars", "Laura", "Raivis", "Inese", "Oskars",
          "Līga", "Artūrs", "Dace", "Kārlis", "Santa", "Guntis", "Zane", "Aleksandrs", "Olga", "Sergejs", "Jeļena"]
 LAST = ["Bērziņš", "Kalniņa", "Ozoliņš", "Liepiņa", "Krūmiņš", "Zariņa", "Jansons", "Vītola", "Kļaviņš", "Eglīte",
