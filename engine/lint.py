@@ -25,7 +25,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
     TimerEventDefinition,
 )
 
-from engine import form_keywords, instructions
+from engine import form_keywords, instructions, separation
 from engine.budgets import DEFAULT_BUDGETS, ExecutionBudgets
 from engine.bundle import ParsedBundle, ParsedProcess
 from engine.errors import N_
@@ -80,6 +80,7 @@ def _lint_process(
     bundle: ParsedBundle, process: ParsedProcess, budgets: ExecutionBudgets, now: datetime, limits: DeploymentLimits,
 ) -> Iterator[Problem]:
     specs = [process.spec, *process.subprocess_specs.values()]
+    user_tasks = frozenset(t.bpmn_id for spec in specs for t in spec.task_specs.values() if _is_user_task(t))
     for spec in specs:
         for task_spec in spec.task_specs.values():
             element = getattr(task_spec, "bpmn_id", None)
@@ -97,6 +98,7 @@ def _lint_process(
             yield from _timer_problems(file_name, element, line, task_spec, budgets, now)
             yield from _form_problems(bundle, file_name, element, line, task_spec)
             yield from _instruction_problems(file_name, element, line, task_spec)
+            yield from separation.problems(file_name, element, line, task_spec, user_tasks)
             if _is_user_task(task_spec) and not getattr(task_spec, "lane", None):
                 yield Problem(
                     file_name, element, line,

@@ -16,7 +16,7 @@ from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefin
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from sqlalchemy.orm import Session
 
-from engine import instructions
+from engine import instructions, separation
 from engine.bundle import parse_stored
 from engine.errors import N_, NotFound
 from engine.form_language import localised
@@ -112,6 +112,13 @@ class LoadedDefinition:
         if name not in self._fields:
             self._fields[name] = frozenset(_top_level_fields(self.form_schema(name)))
         return self._fields[name]
+
+    def separated_from(self, element_id: str) -> frozenset[str]:
+        """The tasks whose performer may not do this one (`engine.separation`)."""
+        for task_spec in self._task_specs():
+            if getattr(task_spec, "bpmn_id", None) == element_id:
+                return separation.separated_from(task_spec)
+        return frozenset()
 
     def instructions(self, element_id: str) -> str | None:
         """The task's `instructionsForEndUser` template, if it has one."""

@@ -99,6 +99,7 @@ class TaskService:
             return task
         if task.assignee_id is not None:
             raise Conflict(N_("the task is already claimed by someone else"), task_id=task_id)
+        self._check_second_person(actor, task)
         with atomic(session, N_("the task could not be claimed"), task_id=task_id):
             task.assignee = actor
             audit.record(session, self.engine.clock.now(), actor.username, "task_claimed", instance_id=task.instance_id, task_id=task_id)
@@ -125,6 +126,7 @@ class TaskService:
         if not self._may_work(assignee, task):
             raise InvalidInput(N_("%(user)r may not work on this task: %(reason)s"),
                                params={"user": username, "reason": self._role_message(task)}, task_id=task_id)
+        self._check_second_person(assignee, task)
         with atomic(session, N_("the task could not be assigned"), task_id=task_id):
             task.assignee = assignee
             audit.record(
@@ -153,6 +155,23 @@ class TaskService:
         if task.state != TaskState.READY:
             raise Conflict(N_("the task is %(state)s, not ready"), params={"state": str(task.state)}, task_id=task_id)
         return task
+
+    def _check_second_person(self, actor: User, task: HumanTask, definition=None) -> None:
+        """Four eyes (`engine.separation`): who did one of the named tasks of this case may not do this one."""
+        session = self.engine.session()
+        definition = definition or self.engine.specs.get(session, task.definition_id)
+        elements = definition.separated_from(task.element_id)
+        if not elements:
+            return
+        done = session.scalar(select(HumanTask.name).where(
+            HumanTask.instance_id == task.instance_id, HumanTask.element_id.in_(elements),
+            HumanTask.completed_by == actor.id, HumanTask.state == TaskState.COMPLETED,
+        ).limit(1))
+        if done is not None:
+            raise PermissionDenied(
+                N_("%(user)s did %(task)r in this case: a second person must do this task"),
+                params={"user": actor.username, "task": done}, task_id=task.id,
+            )
 
     @staticmethod
     def _role_message(task: HumanTask) -> Phrase:
@@ -189,6 +208,7 @@ class TaskService:
             raise Conflict(N_("the process instance is %(status)s"), params={"status": str(instance.status)},
                            instance_id=instance.id, task_id=task_id)
         definition = self.engine.specs.get(session, instance.definition_id)
+        self._check_second_person(actor, task, definition)
         validator = definition.form_validator(task.form_file) if task.form_file else None
         if validator is not None:
             with self.engine.classifiers.checking_forms():
