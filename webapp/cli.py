@@ -42,6 +42,10 @@ DEMO_UNITS = {
     "citizen": "PUBLIC:CITIZENS",
 }
 
+# A second person where a process asks for four eyes (`separateFrom`): a decision's anonymisation
+# is approved by another clerk of the same court than the one who reviewed it.
+SECOND_DEMO_USERS = {"court-clerk-2": "court_clerk"}
+
 
 def fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
@@ -100,8 +104,8 @@ def seed_demo():
     """Create one demo user per role plus 'admin', all with the password 'demo' (skips existing)."""
     engine = get_engine()
     created = 0
-    for role in DEMO_UNITS:
-        username = "admin" if role == "admin" else role.replace("_", "-")
+    demo = [("admin" if role == "admin" else role.replace("_", "-"), role) for role in DEMO_UNITS]
+    for username, role in demo + list(SECOND_DEMO_USERS.items()):
         try:
             engine.users.by_username(username)
             continue
