@@ -38,6 +38,7 @@ kaimiņš kaimiņiene kaimiņu laulātais laulātā laulāto dzīvesbiedre dzīv
 dēls dēla dēlu dēlam meita meitas meitu meitai sieva sievas sievu vīrs vīra vīru
 brālis brāļa brāli brālim māsa māsas māsu māsai tēvs tēva tēvu māte mātes māti
 mazgadīgais mazgadīgā mazgadīgās mazgadīgo bērns ārsts ārste
+kolēģis kolēģe kolēģa kolēģim draugs drauga draudzene paziņa partneris partnere līdzbraucējs vadītājs vadītāja
 """.split())
 
 # Name particles of foreign surnames (Al Hasans, van Dijks, de Soto).

@@ -1,7 +1,7 @@
 """Throughput of the anonymiser on the evaluation set (tests/fixtures/anonymisation).
 
 Run from the repository root: ``.venv/bin/python bench/anonymise.py`` (``make bench``).
-Prints documents per second and milliseconds per 1,000 words for proposing (Presidio analysis,
+Prints the recall figures of the set, then documents per second and milliseconds per 1,000 words for proposing (Presidio analysis,
 names, propagation) and for proposing plus writing the anonymised text, over several rounds of
 the whole set after one warm-up round; building the Anonymiser (spaCy's blank pipeline, the
 patterns) is timed apart, since the CLI and the web app build it once per process.
@@ -19,7 +19,7 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from anonymiser.engine import Anonymiser  # noqa: E402
-from anonymiser.evaluation import load_set  # noqa: E402
+from anonymiser.evaluation import load_set, score_set  # noqa: E402
 
 SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "anonymisation"
 
@@ -27,8 +27,9 @@ SET = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "anonymisa
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=10, help="timed rounds over the whole set (default 10)")
+    parser.add_argument("--set", type=Path, default=SET, help="a folder of annotated excerpts (default: the evaluation set)")
     args = parser.parse_args()
-    documents = load_set(SET)
+    documents = load_set(args.set)
     words = sum(len(d.text.split()) for d in documents)
 
     started = time.perf_counter()
@@ -48,7 +49,8 @@ def main() -> int:
             anonymiser.anonymise(document.text)
         full_times.append(time.perf_counter() - started)
 
-    print(f"evaluation set: {len(documents)} documents, {words} words; {args.rounds} rounds; "
+    print(score_set(documents, [anonymiser.propose(d.text) for d in documents]).report())
+    print(f"{args.set.name}: {len(documents)} documents, {words} words; {args.rounds} rounds; "
           f"Anonymiser() built in {build * 1000:.0f} ms")
     for label, times in (("propose", propose_times), ("propose + apply", full_times)):
         median = statistics.median(times)
