@@ -95,7 +95,6 @@ class _Seed:
     surname: tuple[int, ...]
     score: float
     reason: str
-    manual: bool = False
 
 
 def tokenize(text: str) -> list[Token]:
@@ -118,7 +117,6 @@ class _Finder:
         self.taken: dict[int, int] = {}  # token index -> person key
         self.mentions: list[Mention] = []
         self.officials: list[Official] = []
-        self.official_stems: set[str] = set()
 
     # --- pass 1 and 2: seeds and officials ----------------------------------------------------
     def _is_name_word(self, token: Token) -> bool:
@@ -183,11 +181,11 @@ class _Finder:
             first, last = inside[0], inside[-1]
             first_token = self.tokens[first]
             if first_token.is_initial:
-                seed = _Seed(first, last, None, first, tuple(inside[1:]), 1.0, "added by hand", manual=True)
+                seed = _Seed(first, last, None, first, tuple(inside[1:]), 1.0, "added by hand")
             elif len(inside) > 1 or self.lexicon.lookup(first_token.text):
-                seed = _Seed(first, last, first, None, tuple(inside[1:]), 1.0, "added by hand", manual=True)
+                seed = _Seed(first, last, first, None, tuple(inside[1:]), 1.0, "added by hand")
             else:
-                seed = _Seed(first, last, None, None, tuple(inside), 1.0, "added by hand", manual=True)
+                seed = _Seed(first, last, None, None, tuple(inside), 1.0, "added by hand")
             seeds.append(seed)
             covered.update(range(first, last + 1))
         return covered
@@ -226,7 +224,6 @@ class _Finder:
                 self.officials.append(Official(tokens[run[0]].start, tokens[run[-1]].end, role))
                 for i in run:
                     self.taken[i] = -1
-                self.official_stems.update(stems(tokens[run[-1]].text))
                 nxt = run[-1] + 1
                 if nxt < len(tokens) - 1 and tokens[nxt].text == "un":
                     nxt += 1  # "A, B un C": the conjunction is a word token of its own
