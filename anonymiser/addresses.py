@@ -29,10 +29,14 @@ _FARMSTEAD = regex.compile(rf"{_QUOTED}(?:, ?{_CAP} (?:pagast(?:s|ā)|novad(?:s|
 _PARISH = regex.compile(rf"{_CAP} (?:pagast(?:s|ā)|pagasta teritorij(?:a|ā)){_TAIL}")
 _PROPERTY_NAME = regex.compile(
     rf"(?<=(?i:īpašum[sauā]|vienīb[auā]|saimniecīb[auā]|mājas|māj[aā]|viensēt[aā]|dzīvo|dzīvesvieta:?)\s+){_QUOTED}")
-_ORGANISATION = regex.compile(
-    r"(?i:\b(?:SIA|AS|AAS|VAS|biedrīb\w*|nodibinājum\w*|dienest\w*|pārvald\w*|būvvald\w*|tiesa\w*|tiesu|direkcij\w*|"
-    r"aģentūr\w*|struktūrvienīb\w*|pašvaldīb\w*|ministrij\w*|inspekcij\w*|banka\w*|komisij\w*|centr\w*|"
-    r"birojs|biroj\w*|skol\w*|slimnīc\w*|prokuratūr\w*|policij\w*))")
+_ORGANISATION_WORDS = (
+    r"SIA|AS|AAS|VAS|biedrīb\w*|nodibinājum\w*|dienest\w*|pārvald\w*|būvvald\w*|tiesa\w*|tiesā|tiesu|direkcij\w*|"
+    r"aģentūr\w*|struktūrvienīb\w*|pašvaldīb\w*|ministrij\w*|inspekcij\w*|bank\w*|komisij\w*|centr\w*|"
+    r"biroj\w*|skol\w*|slimnīc\w*|prokuratūr\w*|policij\w*|apgabalties\w*|bāriņties\w*")
+_ORGANISATION = regex.compile(rf"(?i:\b(?:{_ORGANISATION_WORDS}))")
+# "… Rīgas pilsētas tiesā, Abrenes ielā 8" or "SIA „Koks”, Brīvības iela 1": the organisation's own address.
+_RIGHT_AFTER_ORGANISATION = regex.compile(
+    rf"(?:(?i:\b(?:{_ORGANISATION_WORDS}))|\b(?:SIA|AS|AAS|VAS)\s*[„\"“][^”\"“]+[”\"“])\s*(?:\([^()]{{0,60}}\))?\s*,\s*$")
 _LEGAL_ADDRESS = regex.compile(r"(?i:juridisk\w* adrese:?\s*)$")
 _PLAIN_ADDRESS = regex.compile(r"(?i:\badrese:?\s*)$")
 _PRIVATE = regex.compile(r"(?i:deklarēt|dzīv)")
@@ -46,15 +50,19 @@ class AddressMatch:
     reason: str
 
 
+# A sentence ends at a full stop before a capital, unless the stop ends an abbreviation (reģ. Nr.).
+_BOUNDARY = regex.compile(rf"(?<!\b(?:reģ|Reģ|Nr|nr|dz|k|g|p|pag|nov|tālr|tel|pk|p\.k))\.\s+(?=[{UPPER}])|;|\n")
+
+
 def _clause_before(text: str, start: int) -> str:
     window = text[max(0, start - 160) : start]
-    cut = max(window.rfind(". "), window.rfind(";"), window.rfind("\n"))
-    return window[cut + 1 :]
+    cuts = [m.end() for m in _BOUNDARY.finditer(window)]
+    return window[cuts[-1] :] if cuts else window
 
 
 def _is_institutional(text: str, start: int) -> bool:
     clause = _clause_before(text, start)
-    if _LEGAL_ADDRESS.search(clause):
+    if _LEGAL_ADDRESS.search(clause) or _RIGHT_AFTER_ORGANISATION.search(clause):
         return True
     if not _PLAIN_ADDRESS.search(clause):
         return False

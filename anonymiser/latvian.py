@@ -114,6 +114,13 @@ def nominative_genders(name: str) -> frozenset[str]:
     return frozenset({MASCULINE, FEMININE})
 
 
+# Common words that happen to be a form of a listed given name: never read as one (a company's
+# "Valde" is its board; "Jūlijā" at a sentence's start is the month, not Jūlija).
+COMMON_WORDS = frozenset({
+    "Valde", "Valdes", "Valdei", "Agrā", "Ilgā", "Ilgas", "Kristus", "Augustā", "Martā", "Maijā", "Jūnijā", "Jūlijā",
+})
+
+
 @dataclass(frozen=True)
 class GivenName:
     name: str
@@ -134,6 +141,8 @@ class Lexicon:
 
     def lookup(self, word: str) -> list[GivenName]:
         """The given names this word form can be (empty if none): the ending must fit the gender."""
+        if word in COMMON_WORDS:
+            return []
         found = []
         for stem, genders in analyses(word):
             found.extend(g for g in self.by_stem.get(stem, ()) if g.gender in genders)

@@ -39,6 +39,9 @@ def test_codes_are_found_by_their_own_recogniser(anonymiser, snippet, kind):
     "SIA „Zemgales Graudi”, juridiskā adrese Rūpniecības iela 12, Jelgava, LV-3008, reģ. Nr. 40003000642",
     "Krimināllikuma 175. panta otrā daļa; ECLI:LV:AT:2024:0212.SKK008824.3",
     "Tiesneši Gunta Siliņa, Mārcis Ābele un Ināra Grava",
+    "Sūdzību iesniedz Rīgas pilsētas tiesā, Abrenes ielā 8, Rīgā, LV-1050.",
+    "Līgums noslēgts ar AS „Luminor Bank” (reģ. Nr. 40003024725), Skanstes ielā 12, Rīgā, LV-1013.",
+    "Valdes loceklis parakstīja līgumu. Jūlijā nauda tika samaksāta. Martā līgumu lauza.",
 ])
 def test_what_the_regulation_keeps_is_not_proposed(anonymiser, kept):
     assert anonymiser.propose(kept) == []
