@@ -8,15 +8,18 @@ gender it can belong to, which tells Gatis Jansons from Vija Jansone in "Jansone
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-UPPER = "A-ZĀČĒĢĪĶĻŅŌŖŠŪŽ"
-LOWER = "a-zāčēģīķļņōŗšūž"
-WORD = re.compile(rf"[{UPPER}{LOWER}]+(?:-[{UPPER}{LOWER}]+)*")
-CAPITALISED = re.compile(rf"[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?")
+import regex
+
+# Any script's letters: foreign names (Kudła, Müller) are names too. For the `regex` module.
+UPPER = r"\p{Lu}"
+LOWER = r"\p{Ll}"
+CAPITALISED = regex.compile(rf"[{UPPER}][{LOWER}]+(?:-[{UPPER}][{LOWER}]+)?")
+# Headings and some parties' lists write names in capitals (APSŪDZĒTAIS JĀNIS BĒRZIŅŠ).
+ALL_CAPS = regex.compile(rf"[{UPPER}]{{3,}}(?:-[{UPPER}]{{2,}})?")
 
 MASCULINE, FEMININE = "m", "f"
 # Case endings of the declensions names use, singular only (decisions name one person at a time).
@@ -46,6 +49,7 @@ def _canonical(stem: str) -> str:
 @lru_cache(maxsize=65536)
 def analyses(word: str) -> tuple[tuple[str, frozenset[str]], ...]:
     """Every (stem, genders) reading of a word form: the stem is canonical, lower case."""
+    word = word.lower()
     readings: dict[str, set[str]] = {}
     for ending, genders in _ENDINGS.items():
         if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM:
@@ -57,6 +61,7 @@ def analyses(word: str) -> tuple[tuple[str, frozenset[str]], ...]:
 @lru_cache(maxsize=65536)
 def readings(word: str) -> tuple[tuple[str, str], ...]:
     """Every (stem, ending) split of a word form, the stem canonical and lower case."""
+    word = word.lower()
     return tuple((_canonical(word[: len(word) - len(ending)]), ending) for ending in _ENDINGS
                  if word.endswith(ending) and len(word) - len(ending) >= _MIN_STEM)
 
@@ -71,6 +76,7 @@ _DECL_5 = frozenset({"e", "es", "ei", "em", "i", "ē", ""})
 def paradigm(word: str, genders: frozenset[str]) -> frozenset[str]:
     """The endings a surname seen as `word` can take, for a person of the given genders."""
     masculine, feminine = MASCULINE in genders, FEMININE in genders
+    word = word.lower()
     if word.endswith("us"):
         return _MASC_3 | _MASC_12
     if word.endswith(("s", "š")) and not word.endswith(("as", "es")):
@@ -107,6 +113,7 @@ def genders_for(word: str, stem_set: frozenset[str] | set[str]) -> frozenset[str
 
 def nominative_genders(name: str) -> frozenset[str]:
     """The gender a nominative given name shows by its ending (-s/-š/-is/-us masculine, -a/-e feminine)."""
+    name = name.lower()
     if name.endswith(("s", "š")):
         return frozenset({MASCULINE})
     if name.endswith(("a", "e")):
@@ -141,7 +148,7 @@ class Lexicon:
 
     def lookup(self, word: str) -> list[GivenName]:
         """The given names this word form can be (empty if none): the ending must fit the gender."""
-        if word in COMMON_WORDS:
+        if word.capitalize() in COMMON_WORDS:
             return []
         found = []
         for stem, genders in analyses(word):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import regex
 
 from anonymiser.latvian import (
+    ALL_CAPS,
     CAPITALISED,
     LOWER,
     UPPER,
@@ -55,7 +56,7 @@ class Token:
 
     @property
     def is_capitalised(self) -> bool:
-        return bool(CAPITALISED.fullmatch(self.text))
+        return bool(CAPITALISED.fullmatch(self.text) or ALL_CAPS.fullmatch(self.text))
 
 
 @dataclass
@@ -120,7 +121,8 @@ class _Finder:
 
     # --- pass 1 and 2: seeds and officials ----------------------------------------------------
     def _is_name_word(self, token: Token) -> bool:
-        return self.free[token.index] and token.is_capitalised and token.text not in NOT_SURNAMES
+        return self.free[token.index] and token.is_capitalised and token.text not in NOT_SURNAMES \
+            and token.text.capitalize() not in NOT_SURNAMES
 
     def _surname_after(self, index: int) -> tuple[int, ...]:
         """Token indices of a surname right after tokens[index] (particles included), or ()."""

@@ -44,7 +44,12 @@ kolēģis kolēģe kolēģa kolēģim draugs drauga draudzene paziņa partneris 
 # Name particles of foreign surnames (Al Hasans, van Dijks, de Soto).
 PARTICLES = frozenset({"Al", "El", "Van", "Von", "De", "Da", "Di", "Ben", "Bin", "Fon"})
 # Capitalised words that are never a surname even right after a given name.
-NOT_SURNAMES = frozenset({"Latvijas", "Latvija", "Rīgas", "Valsts", "SIA", "AS", "Tiesa", "Nr", "ECLI"})
+NOT_SURNAMES = frozenset({
+    "Latvijas", "Latvija", "Rīgas", "Valsts", "Tiesa", "Tiesas", "Nr", "Spriedums", "Lēmums",
+    # Legal forms and institutions' acronyms, also after a party word ("atbildētājs VAS …").
+    "SIA", "AS", "AAS", "VAS", "VSIA", "PSIA", "IK", "ZS", "KS", "PS", "ECLI", "EUR", "PVN", "IIN", "VID", "VSAA",
+    "NVA", "PMLP", "VZD", "CSDD", "KNAB", "ECT", "ES",
+})
 
 _SEPARATOR_BEFORE_ROLE = regex.compile(r"^[\s:]*$")
 _LIST_SEPARATOR = regex.compile(r"^\s*(?:,|un|,\s*un)\s*$")

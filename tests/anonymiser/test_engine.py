@@ -47,6 +47,13 @@ def test_what_the_regulation_keeps_is_not_proposed(anonymiser, kept):
     assert anonymiser.propose(kept) == []
 
 
+def test_names_in_capitals_and_foreign_letters_are_names_too(anonymiser):
+    text = ("APSŪDZĒTAIS JĀNIS BĒRZIŅŠ. Bērziņam pretī stājās cietušais Łukasz Kudła; atbildētājs VAS „Ceļi”. "
+            "Kudłam nodarīts kaitējums.")
+    assert anonymiser.anonymise(text)[0] == (
+        "APSŪDZĒTAIS A. A pretī stājās cietušais B; atbildētājs VAS „Ceļi”. B nodarīts kaitējums.")
+
+
 def test_a_person_added_by_hand_propagates_to_every_mention(anonymiser):
     text = "Pieteikumu iesniedza Zvejnieks. Vēlāk Zvejniekam atteica, un Zvejnieka sūdzība noraidīta."
     assert anonymiser.propose(text) == []
