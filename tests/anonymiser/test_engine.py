@@ -85,3 +85,16 @@ def test_a_rejected_proposal_stays_and_letters_close_up(anonymiser):
 def test_a_hand_added_span_that_does_not_fit_is_refused(anonymiser, span):
     with pytest.raises(SpanError):
         anonymiser.propose(TEXT, [span])
+
+
+def test_the_bisecting_context_enhancer_finds_the_token_presidio_would(anonymiser):
+    from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
+
+    from anonymiser.engine import ContextEnhancer
+
+    artifacts = anonymiser.analyzer.nlp_engine.process_text(TEXT, "lv")
+    for start in range(len(TEXT.rstrip())):
+        expected = LemmaContextAwareEnhancer._find_index_of_match_token("w", start, artifacts.tokens,
+                                                                        artifacts.tokens_indices)
+        assert ContextEnhancer._find_index_of_match_token("w", start, artifacts.tokens, artifacts.tokens_indices) \
+            == expected
