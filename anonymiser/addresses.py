@@ -20,11 +20,13 @@ _CAP = rf"[{UPPER}][{LOWER}]+"
 _STREET_TYPE = (r"(?:iel(?:a|ā|as|u)|gatv(?:e|ē|es)|bulvār(?:is|ī|a)|prospekt(?:s|ā|a)|alej(?:a|ā|as)|"
                 r"damb(?:is|ī|ja)|laukum(?:s|ā|a)|šosej(?:a|ā|as)|krastmal(?:a|ā|as)|līnij(?:a|ā)|ceļ(?:š|ā|a)|"
                 r"skvēr(?:s|ā|a)|šķērsiel(?:a|ā))")
-_HOUSE = r"\d+[a-zA-Z]?(?: ?k[-.] ?\d+)?(?: ?- ?\d+)?(?:,? dz\. ?\d+)?"
+_HOUSE = r"\d+[a-zA-Z]?(?: ?k[-.] ?\d+)?(?: ?[-–] ?\d+)?(?:,? dz\. ?\d+)?"
 _PLACE = rf"(?:{_CAP}(?: {_CAP})? (?:novad(?:s|ā)|pagast(?:s|ā))|{_CAP}|LV-\d{{4}})"
 _TAIL = rf"(?:, ?{_PLACE})*"
 _QUOTED = r"[„\"“][^\"”“„\n]{2,40}[”\"“]"
-_STREET = regex.compile(rf"(?<![{UPPER}{LOWER}])(?:(?:{_CAP}|[{UPPER}]\.) ?){{1,3}}{_STREET_TYPE} {_HOUSE}{_TAIL}")
+# A street named by words (Brīvības, K. Valdemāra, Mazā Nometņu) or by a date (13. janvāra).
+_STREET_NAME = rf"(?:(?:{_CAP}|[{UPPER}]\.) ?){{1,3}}|\d{{1,2}}\. [{LOWER}]+ "
+_STREET = regex.compile(rf"(?<![{UPPER}{LOWER}\d])(?:{_STREET_NAME}){_STREET_TYPE} {_HOUSE}{_TAIL}")
 _FARMSTEAD = regex.compile(rf"{_QUOTED}(?:, ?{_CAP} (?:pagast(?:s|ā)|novad(?:s|ā)){_TAIL}|, ?{_CAP}(?=, ?LV-){_TAIL})")
 _PARISH = regex.compile(rf"{_CAP} (?:pagast(?:s|ā)|pagasta teritorij(?:a|ā)){_TAIL}")
 _PROPERTY_NAME = regex.compile(

@@ -16,6 +16,7 @@ from stdnum.lv import pvn
 LANGUAGE = "lv"
 MONTH_STEMS = "janvār|februār|mart|aprīl|maij|jūnij|jūlij|august|septembr|oktobr|novembr|decembr"
 NUMERIC_DATE = r"\d{1,2}\.\s?\d{1,2}\.\s?\d{4}\.?"
+BIRTH_YEAR = r"\d{4}\.\s?(?:gadā|g\.)"
 WORDED_DATE = rf"\d{{4}}\.\s?g(?:ada|\.)\s+\d{{1,2}}\.\s?(?:{MONTH_STEMS})[a-zāīē]*"
 
 
@@ -65,7 +66,8 @@ class PhoneRecognizer(_CaseSensitive):
         super().__init__(
             supported_entity="PHONE", name="tālruņa numurs", supported_language=LANGUAGE,
             patterns=[
-                Pattern("phone", r"(?<![\w+])(?:(?:\+|00)371 ?)?[26]\d(?: ?\d{3} ?\d{3}|\d{6}| \d{2} \d{2} \d{2})"
+                Pattern("phone", r"(?<![\w+])(?:(?:\+|00)371 ?|\(\+371\) ?)?[26]\d(?:[ -]?\d{3}[ -]?\d{3}|\d{6}"
+                                 r"| \d{2} \d{2} \d{2}|\d{2} \d{4})"
                                  r"(?!\d|[.,]\d|\s?(?:EUR|eiro|€|euro))", 0.5),
             ],
             context=["tālrunis", "tālr", "tel", "mobilais", "telefons", "tālruņa"],
@@ -114,7 +116,8 @@ class CadastreRecognizer(_CaseSensitive):
         super().__init__(
             supported_entity="CADASTRE", name="kadastra numurs", supported_language=LANGUAGE,
             patterns=[
-                Pattern("grouped cadastre number", r"(?<![\d-])\d{4} \d{3} \d{4}(?: \d{3})?(?![\d-])", 0.7),
+                # land 4-3-4, building +3, premises group +3+3
+                Pattern("grouped cadastre number", r"(?<![\d-])\d{4} \d{3} \d{4}(?: \d{3}){0,3}(?![\d-])", 0.7),
                 Pattern("cadastre number after the word",
                         r"(?<=(?i:kadastr)[^.\d\n]{0,40})(?<![\d-])\d{11}(?:\d{3})?(?![\d-])", 0.8),
             ],
@@ -128,7 +131,7 @@ class BirthDateRecognizer(_CaseSensitive):
         trigger = r"(?i:dzim(?:is|usi|uš[aiuoā]|ušam|ušas|ušai)?\.?|dzimšanas\s+datum[sa]:?)[ \t]+"
         super().__init__(
             supported_entity="BIRTH_DATE", name="dzimšanas datums", supported_language=LANGUAGE,
-            patterns=[Pattern("birth date", rf"(?<={trigger})(?:{NUMERIC_DATE}|{WORDED_DATE})", 0.9)],
+            patterns=[Pattern("birth date", rf"(?<={trigger})(?:{NUMERIC_DATE}|{WORDED_DATE}|{BIRTH_YEAR})", 0.9)],
         )
 
 

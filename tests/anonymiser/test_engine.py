@@ -25,6 +25,12 @@ def test_persons_get_letters_in_order_of_first_mention_and_data_its_kind(anonymi
     ("kadastra numurs 0100 012 0345", "CADASTRE"),
     ("konts LV97HABA3549823719570", "IBAN"),
     ("e-pasts d.orlovs94@gmail.com", "EMAIL"),
+    ("tālr. (+371) 2912 3456.", "PHONE"),
+    ("tālr. 29-123-456.", "PHONE"),
+    ("telpu grupa 0100 012 0345 001 002.", "CADASTRE"),
+    ("dzimis 1985. gadā.", "BIRTH_DATE"),
+    ("dzīvo 13. janvāra ielā 5 – 7, Rīgā.", "ADDRESS"),
+    ("dzīvo K. Valdemāra ielā 12, Rīgā.", "ADDRESS"),
 ])
 def test_codes_are_found_by_their_own_recogniser(anonymiser, snippet, kind):
     proposals = anonymiser.propose(snippet)
