@@ -287,8 +287,9 @@ def init_app(app: Flask) -> None:
     from webapp.audit_cli import audit_cli
     from webapp.backup import backup_cli
     from webapp.classifiers_cli import classifiers_cli
+    from webapp.decisions_cli import decisions_cli
     from webapp.directory_cli import roles_cli
 
     for group in (users_cli, processes_cli, tasks_cli, timers_cli, incidents_cli, messages_cli, roles_cli,
-                  audit_cli, backup_cli, classifiers_cli):
+                  audit_cli, backup_cli, classifiers_cli, decisions_cli):
         app.cli.add_command(group)
