@@ -72,6 +72,7 @@ bench: translations
 	$(BIN)/python bench/sandbox.py
 	$(BIN)/python bench/solvers.py
 	$(BIN)/python bench/webapp.py
+	$(BIN)/python bench/anonymise.py
 
 # The SVG of every bundled process, drawn from its BPMN diagram data (a test keeps them current).
 diagrams: install

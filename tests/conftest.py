@@ -142,3 +142,19 @@ def client(app):
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     return client
+
+
+# Figures a test measured (recall, throughput …) are printed at the end of every run, also under
+# xdist: a test stores them with `record_property("figures", text)`, which workers pass back.
+_FIGURES: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call":
+        _FIGURES.extend((report.nodeid, value) for name, value in report.user_properties if name == "figures")
+
+
+def pytest_terminal_summary(terminalreporter):
+    for nodeid, figures in _FIGURES:
+        terminalreporter.write_sep("-", f"figures from {nodeid}")
+        terminalreporter.write_line(figures)

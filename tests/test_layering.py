@@ -1,4 +1,4 @@
-"""engine/ and solvers/ know nothing of Flask or the web app; solvers/ knows nothing of the engine."""
+"""engine/, solvers/ and anonymiser/ know nothing of Flask or the web app; solvers/ and anonymiser/ nothing of the engine."""
 
 import ast
 from pathlib import Path
@@ -9,6 +9,8 @@ ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = {
     "engine": {"flask", "flask_smorest", "flask_sqlalchemy", "flask_migrate", "flask_babel", "webapp", "werkzeug", "solvers"},
     "solvers": {"flask", "flask_smorest", "flask_sqlalchemy", "webapp", "engine", "werkzeug", "sqlalchemy"},
+    "anonymiser": {"flask", "flask_smorest", "flask_sqlalchemy", "flask_babel", "webapp", "engine", "werkzeug",
+                   "sqlalchemy", "solvers"},
 }
 
 

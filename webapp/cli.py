@@ -42,6 +42,10 @@ DEMO_UNITS = {
     "citizen": "PUBLIC:CITIZENS",
 }
 
+# A second person where a process asks for four eyes (`separateFrom`): a decision's anonymisation
+# is approved by another clerk of the same court than the one who reviewed it.
+SECOND_DEMO_USERS = {"court-clerk-2": "court_clerk"}
+
 
 def fail(message: str) -> None:
     click.echo(f"error: {message}", err=True)
@@ -100,8 +104,8 @@ def seed_demo():
     """Create one demo user per role plus 'admin', all with the password 'demo' (skips existing)."""
     engine = get_engine()
     created = 0
-    for role in DEMO_UNITS:
-        username = "admin" if role == "admin" else role.replace("_", "-")
+    demo = [("admin" if role == "admin" else role.replace("_", "-"), role) for role in DEMO_UNITS]
+    for username, role in demo + list(SECOND_DEMO_USERS.items()):
         try:
             engine.users.by_username(username)
             continue
@@ -283,8 +287,9 @@ def init_app(app: Flask) -> None:
     from webapp.audit_cli import audit_cli
     from webapp.backup import backup_cli
     from webapp.classifiers_cli import classifiers_cli
+    from webapp.decisions_cli import decisions_cli
     from webapp.directory_cli import roles_cli
 
     for group in (users_cli, processes_cli, tasks_cli, timers_cli, incidents_cli, messages_cli, roles_cli,
-                  audit_cli, backup_cli, classifiers_cli):
+                  audit_cli, backup_cli, classifiers_cli, decisions_cli):
         app.cli.add_command(group)

@@ -13,7 +13,7 @@ from tests.support.server import LietaServer
 ROOT = Path(__file__).resolve().parents[2]
 DEMO_USERS = [
     "admin", "process-analyst", "investigator", "prosecutor", "duty-prosecutor", "legal-aid-officer",
-    "advocate", "court-clerk", "judge", "probation-officer", "prison-officer", "compensation-officer", "clerk",
+    "advocate", "court-clerk", "court-clerk-2", "judge", "probation-officer", "prison-officer", "compensation-officer", "clerk",
     "chief-prosecutor", "court-chair", "elder-of-sworn-advocates", "citizen",
 ]
 
@@ -47,13 +47,15 @@ def test_make_run_steps_serve_the_bundled_processes_to_the_demo_users(database_u
     server = LietaServer(database_url, tmp_path, tmp_path / "server.log")
     server.start()
     try:
+        tokens = {}
         for username in DEMO_USERS:
             response = requests.post(
                 f"{server.base_url}/api/v1/auth/token", json={"username": username, "password": "demo"}, timeout=10
             )
             assert response.status_code == 200, (username, response.text)
-            if username == "admin":
-                token = response.json()["access_token"]
+            tokens[username] = response.json()["access_token"]
+        token = tokens["admin"]
+        publish_a_decision(server.base_url, tokens["court-clerk"], tokens["court-clerk-2"])
         listed = requests.get(
             f"{server.base_url}/api/v1/process-definitions", headers={"Authorization": f"Bearer {token}"}, timeout=10
         ).json()
@@ -67,3 +69,23 @@ def test_make_run_steps_serve_the_bundled_processes_to_the_demo_users(database_u
         assert wrong.status_code == 401
     finally:
         server.stop()
+
+
+def publish_a_decision(base: str, reviewer: str, approver: str) -> None:
+    """The demo's two court clerks put a decision through review and approval to the public list."""
+    def call(method: str, path: str, token: str, **kwargs):
+        response = requests.request(method, f"{base}{path}", headers={"Authorization": f"Bearer {token}"},
+                                    timeout=60, **kwargs)
+        assert response.status_code < 300, (path, response.status_code, response.text)
+        return response.json()
+
+    text = "Apsūdzētais Jānis Bērziņš, personas kods 121282-11116, atzina vainu."
+    decision = call("POST", "/api/v1/decisions", reviewer, files={"file": ("spriedums.txt", text.encode())},
+                    data={"court": "COURT:RIGA", "case_number": "K30-0001-26", "case_type": "criminal",
+                          "decision_date": "2026-11-02"})
+    for span in decision["spans"]:
+        call("POST", f"/api/v1/decisions/{decision['id']}/spans/{span['id']}", reviewer, json={"accept": True})
+    call("POST", f"/api/v1/decisions/{decision['id']}/review", reviewer)
+    call("POST", f"/api/v1/decisions/{decision['id']}/approval", approver, json={"approved": True})
+    published = requests.get(f"{base}/api/v1/public/decisions", timeout=10).json()
+    assert published["total"] == 1 and "121282-11116" not in published["items"][0]["text"]

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 
 PUBLIC_ENDPOINTS = frozenset({"auth.TokenView"})
 """Endpoints under /api/ reachable without a token (besides the OpenAPI document and its UI)."""
-PUBLIC_BLUEPRINTS = frozenset({"api-docs", "fees"})
+PUBLIC_BLUEPRINTS = frozenset({"api-docs", "fees", "public_decisions"})
 PUBLIC_READS = frozenset({"classifiers.ClassifiersView", "classifiers.ClassifierView"})
 """Endpoints whose GET may come without a token (the view decides: a public classifier needs none)."""
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
