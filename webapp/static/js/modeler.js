@@ -108,7 +108,7 @@
         say(data.tClean, "success");
         showProblems(answer.body.warnings || [], true);
       } else {
-        say(answer.body.message + " " + (answer.status === 422 ? data.tProblems : ""), "error");
+        say(answer.status === 422 ? data.tProblems : answer.body.message, "error");
         showProblems(answer.body.errors || [], false);
       }
       root.dataset.checked = String(answer.status);
