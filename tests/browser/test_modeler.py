@@ -6,6 +6,11 @@ diagram shows the same counts as the API."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+from lxml import etree
+
 from tests.browser.flows import sign_in, start_case
 
 # Makes room after the start event and puts a user task there, in the clerk's lane, on the
@@ -81,3 +86,49 @@ def test_an_analyst_adds_a_task_validates_fixes_deploys_and_the_case_shows_it(pa
     api_counts = live.api.get("/api/v1/process-definitions/evidence_intake/versions/2/element-counts").json
     assert shown == api_counts == {"check_exhibits": 2}
     page.check("version-counts")
+
+
+ROOT = Path(__file__).resolve().parents[2]
+SPIFF = "{http://spiffworkflow.org/bpmn/schema/1.0/core}"
+
+
+def spiff_items(xml: str) -> list[tuple]:
+    """Every spiffworkflow extension element of a model: its tag, attributes and text."""
+    root = etree.fromstring(xml.encode())
+    return sorted(
+        (etree.QName(e).localname, tuple(sorted(e.attrib.items())), (e.text or "").strip())
+        for e in root.iter(f"{SPIFF}*")
+    )
+
+
+def deploy_bundled(live, process_id: str) -> None:
+    catalogue = json.loads((ROOT / "bpmn" / "messages.json").read_text())
+    for name, entry in catalogue.items():
+        live.api.declare_message(name, entry["senders"], entry["receivers"], entry.get("payload_schema"))
+    files = {f"{process_id}.bpmn": (ROOT / "bpmn" / f"{process_id}.bpmn").read_text()}
+    files |= {path.name: path.read_text() for path in sorted((ROOT / "forms").glob(f"{process_id}.*.json"))}
+    response = live.api.deploy(files)
+    assert response.status_code == 201, response.json
+
+
+def test_a_bundled_process_opens_validates_clean_and_keeps_its_extensions(pages, live):
+    deploy_bundled(live, "sentence_execution")
+    page = pages(locale="en-GB")
+    sign_in(page, "analyst", check=False)
+    page.goto("/modeler?from=sentence_execution&version=1")
+    page.wait_until("document.getElementById('modeler').dataset.ready === 'true'")
+    page.check("modeler-bundled")
+    page.page.get_by_role("button", name="Validate").click()
+    page.wait_until("document.getElementById('modeler').dataset.checked === '200'")
+    saved = page.page.evaluate("window.lietaModeler.saveXML({ format: true }).then(r => r.xml)")
+    original = (ROOT / "bpmn" / "sentence_execution.bpmn").read_text()
+    assert spiff_items(saved) == spiff_items(original)
+    # The service task's operator, parameters and resultVariable (another bundled model) too.
+    legal_aid = (ROOT / "bpmn" / "legal_aid_appointment.bpmn").read_text()
+    again = page.page.evaluate(
+        "xml => window.lietaModeler.importXML(xml).then(() => window.lietaModeler.saveXML({ format: true })).then(r => r.xml)",
+        legal_aid,
+    )
+    assert spiff_items(again) == spiff_items(legal_aid)
+    assert any(item[0] == "serviceTaskOperator" and ("resultVariable", "proposal") in item[1] for item in spiff_items(again))
+    page.check("modeler-bundled-checked")
