@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select, union
+from sqlalchemy import func, select, union_all
 
 from engine.errors import N_, NotFound, PermissionDenied
 from engine.models import (
@@ -53,10 +53,11 @@ def element_counts(engine: Engine, actor: User, process_id: str, version: int) -
         ProcessInstance.definition_id == definition_id,
         ProcessInstance.status.in_((InstanceStatus.RUNNING, InstanceStatus.ERROR)),
     )
-    waits = union(
+    waits = union_all(
+        # A ready inbox row is closed by the change that ends its case (the projection), so
+        # ready rows belong to running cases without asking the instances table.
         select(HumanTask.instance_id, HumanTask.element_id).where(
-            HumanTask.definition_id == definition_id, HumanTask.state == TaskState.READY,
-            HumanTask.instance_id.in_(running),
+            HumanTask.definition_id == definition_id, HumanTask.state == TaskState.READY
         ),
         select(Timer.instance_id, Timer.element_id).where(
             Timer.status == TimerStatus.PENDING, Timer.instance_id.in_(running)
@@ -67,6 +68,6 @@ def element_counts(engine: Engine, actor: User, process_id: str, version: int) -
         ),
     ).subquery()
     rows = session.execute(
-        select(waits.c.element_id, func.count(waits.c.instance_id)).group_by(waits.c.element_id)
+        select(waits.c.element_id, func.count(waits.c.instance_id.distinct())).group_by(waits.c.element_id)
     )
     return {element_id: count for element_id, count in rows}
