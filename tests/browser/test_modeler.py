@@ -132,3 +132,30 @@ def test_a_bundled_process_opens_validates_clean_and_keeps_its_extensions(pages,
     assert spiff_items(again) == spiff_items(legal_aid)
     assert any(item[0] == "serviceTaskOperator" and ("resultVariable", "proposal") in item[1] for item in spiff_items(again))
     page.check("modeler-bundled-checked")
+
+
+def test_a_new_process_draft_survives_a_reload_and_downloads(pages, live):
+    page = pages(locale="en-GB")
+    sign_in(page, "analyst", check=False)
+    page.goto("/processes")
+    page.click_and_load(page.page.get_by_role("link", name="Model a new process"))
+    page.wait_until("document.getElementById('modeler').dataset.ready === 'true'")
+    assert page.page.get_by_role("button", name="Restore the saved draft").is_hidden()
+    page.page.evaluate("""() => {
+      const modeler = window.lietaModeler;
+      const root = modeler.get('canvas').getRootElement();
+      modeler.get('modeling').updateProperties(root, { id: 'seized_goods', name: 'Seized goods' });
+    }""")
+    page.page.get_by_role("button", name="Save draft").click()
+    page.wait_until("document.querySelector('#status .flash-success') !== null")
+    page.goto("/modeler")
+    page.wait_until("document.getElementById('modeler').dataset.ready === 'true'")
+    page.page.get_by_role("button", name="Restore the saved draft").click()
+    page.wait_until("window.lietaModeler.get('canvas').getRootElement().id === 'seized_goods'")
+    page.check("modeler-draft")
+    with page.page.expect_download() as download_info:
+        page.page.get_by_role("button", name="Download BPMN").click()
+    download = download_info.value
+    assert download.suggested_filename == "seized_goods.bpmn"
+    assert 'id="seized_goods"' in Path(download.path()).read_text()
+    assert live.api.get("/api/v1/process-definitions").json[-1]["process_id"] == "evidence_intake"  # nothing deployed
