@@ -37,8 +37,6 @@ def may_read_counts(actor: User) -> bool:
 def element_counts(engine: Engine, actor: User, process_id: str, version: int) -> dict[str, int]:
     """{element id: number of running instances waiting there}; an element absent waits nobody.
     An instance counts once per element even when it waits there on several tokens."""
-    if not may_read_counts(actor):
-        raise PermissionDenied(N_("instance counts need the process_analyst or admin role"))
     session = engine.session()
     definition_id = session.scalar(
         select(ProcessDefinition.id).where(
@@ -49,6 +47,9 @@ def element_counts(engine: Engine, actor: User, process_id: str, version: int) -
         raise NotFound(
             N_("process %(process_id)s has no version %(version)s"), params={"process_id": process_id, "version": version}
         )
+    # After the 404, as every API answer orders them (the versions are listed to everyone anyway).
+    if not may_read_counts(actor):
+        raise PermissionDenied(N_("instance counts need the process_analyst or admin role"))
     running = select(ProcessInstance.id).where(
         ProcessInstance.definition_id == definition_id,
         ProcessInstance.status.in_((InstanceStatus.RUNNING, InstanceStatus.ERROR)),

@@ -64,9 +64,10 @@ def test_counts_are_for_analysts_and_admins_only(api, user):
     assert "process_analyst" in response.json["message"]
 
 
+@pytest.mark.parametrize("user", ["analyst", "clerk"])
 @pytest.mark.parametrize(("process_id", "version"), [("linear", 2), ("nothing", 1)])
-def test_an_unknown_version_is_a_404(api, process_id, version):
+def test_an_unknown_version_is_a_404(api, process_id, version, user):
     assert api.deploy({"linear.bpmn": linear_process(tasks=1)}).status_code == 201
-    response = counts(api, process_id, version)
+    response = counts(api, process_id, version, as_user=user)
     assert response.status_code == 404
     assert set(response.json) == {"message", "errors"}
