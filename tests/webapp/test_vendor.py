@@ -26,7 +26,7 @@ def test_each_vendored_file_matches_its_recorded_sum(digest, name):
 
 def test_every_vendored_file_is_recorded_and_licensed():
     on_disk = {str(p.relative_to(VENDOR)) for p in VENDOR.rglob("*") if p.is_file()}
-    tooling = {"SHA256SUMS", "package.json", "refresh.sh", "panel-entry.js"}
+    tooling = {"SHA256SUMS", "package.json", "refresh.sh", "panel-entry.js", "panel-lock.json"}
     assert on_disk - tooling == {name for _digest, name in recorded()}
     assert {"bpmn-js/LICENSE", "htmx/LICENSE", "bpmn-js-properties-panel/LICENSE",
             "bpmn-js-properties-panel/LICENSE.properties-panel", "bpmn-js-properties-panel/LICENSE.preact"} <= on_disk

@@ -24,7 +24,15 @@ mkdir panel
 cd panel
 printf '{"name": "lieta-panel-build", "private": true, "dependencies": {"bpmn-js": "%s", "bpmn-js-properties-panel": "%s", "@bpmn-io/properties-panel": "%s", "esbuild": "%s"}}\n' \
   "$bpmn_js" "$panel" "$panel_core" "$esbuild" > package.json
-npm install --silent --ignore-scripts --no-audit --no-fund >/dev/null
+# panel-lock.json pins the bundle's transitive dependencies too (npm ci refuses a lock that no
+# longer matches the pins: after changing a version, delete it and it is written afresh).
+if [ -f "$here/panel-lock.json" ]; then
+  cp "$here/panel-lock.json" package-lock.json
+  npm ci --silent --ignore-scripts --no-audit --no-fund >/dev/null
+else
+  npm install --silent --ignore-scripts --no-audit --no-fund >/dev/null
+  cp package-lock.json "$here/panel-lock.json"
+fi
 cp "$here/panel-entry.js" entry.js
 node node_modules/esbuild/bin/esbuild entry.js --bundle --minify --format=iife \
   --global-name=BpmnJSPropertiesPanel --legal-comments=eof --target=es2020 \
