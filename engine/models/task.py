@@ -31,6 +31,8 @@ class HumanTask(Base):
     __table_args__ = (
         Index("ix_human_tasks_inbox", "state", "role"),
         Index("ix_human_tasks_assignee_state", "assignee_id", "state"),
+        # Per-element instance counts (engine/services/element_counts.py), migration 0021.
+        Index("ix_human_tasks_definition_counts", "definition_id", "state", "element_id", "instance_id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

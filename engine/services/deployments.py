@@ -45,29 +45,7 @@ class DeploymentService:
 
     def deploy(self, actor: User, files: list[tuple[str, bytes]]) -> DeploymentResult:
         """Validate everything first; store nothing unless the whole bundle is clean."""
-        if not (actor.holds(ADMIN) or actor.holds(PROCESS_ANALYST)):
-            raise PermissionDenied(N_("deploying processes needs the process_analyst or admin role"))
-        if not files:
-            raise DeploymentInvalid(N_("no files were uploaded"), [Problem.of(None, None, None, N_("upload at least one .bpmn file"))])
-        bundle = parse_bundle(files)
-        if not bundle.errors:
-            settings = self.engine.settings
-            limits = DeploymentLimits(
-                dmn_cell_max_chars=settings.dmn_cell_max_chars,
-                dmn_cell_max_placeholders=settings.dmn_cell_max_placeholders,
-            )
-            bundle.problems.extend(
-                lint(bundle, self.engine.directory.role_codes(), settings.budgets, self.engine.clock.now(), limits)
-            )
-            # A model throws or catches only the messages the catalogue declares for its process.
-            bundle.problems.extend(self.engine.catalogue.problems(bundle))
-            bundle.problems.extend(
-                Problem.of(file_name, None, None, phrase.template, **phrase.params)
-                for file_name, phrase in self.engine.classifiers.form_problems(bundle.forms)
-            )
-        if bundle.errors:
-            raise DeploymentInvalid(N_("the deployment was refused; nothing was stored"), bundle.errors)
-
+        bundle = self._checked(actor, files)
         session = self.engine.session()
         now = self.engine.clock.now()
         # A concurrent deployment of the same process id collides on (process_id, version): the
@@ -115,6 +93,52 @@ class DeploymentService:
             self.engine.specs.put(row, process.spec, process.subprocess_specs)
         warnings = [w for w in bundle.problems if w.severity == "warning"]
         return DeploymentResult(deployment.id, results, warnings)
+
+    def dry_run(self, actor: User, files: list[tuple[str, bytes]]) -> DeploymentResult:
+        """The whole deployment check (parse, XSD, lint, catalogue, classifiers) without storing
+        anything: the modeler page validates a diagram with the server's own rules. Each process
+        is reported with the version a deployment would give it (`new` False when unchanged)."""
+        bundle = self._checked(actor, files)
+        session = self.engine.session()
+        results = []
+        for process in bundle.processes:
+            latest = session.scalar(
+                select(ProcessDefinition)
+                .where(ProcessDefinition.process_id == process.process_id)
+                .order_by(ProcessDefinition.version.desc())
+                .limit(1)
+            )
+            if latest is not None and latest.sha256 == process.sha256:
+                results.append(DeployedProcess(process.process_id, latest.version, new=False))
+            else:
+                results.append(DeployedProcess(process.process_id, (latest.version + 1) if latest else 1, new=True))
+        return DeploymentResult("", results, [w for w in bundle.problems if w.severity == "warning"])
+
+    def _checked(self, actor: User, files: list[tuple[str, bytes]]):
+        """The parsed bundle when it may be deployed by `actor`; DeploymentInvalid otherwise."""
+        if not (actor.holds(ADMIN) or actor.holds(PROCESS_ANALYST)):
+            raise PermissionDenied(N_("deploying processes needs the process_analyst or admin role"))
+        if not files:
+            raise DeploymentInvalid(N_("no files were uploaded"), [Problem.of(None, None, None, N_("upload at least one .bpmn file"))])
+        bundle = parse_bundle(files)
+        if not bundle.errors:
+            settings = self.engine.settings
+            limits = DeploymentLimits(
+                dmn_cell_max_chars=settings.dmn_cell_max_chars,
+                dmn_cell_max_placeholders=settings.dmn_cell_max_placeholders,
+            )
+            bundle.problems.extend(
+                lint(bundle, self.engine.directory.role_codes(), settings.budgets, self.engine.clock.now(), limits)
+            )
+            # A model throws or catches only the messages the catalogue declares for its process.
+            bundle.problems.extend(self.engine.catalogue.problems(bundle))
+            bundle.problems.extend(
+                Problem.of(file_name, None, None, phrase.template, **phrase.params)
+                for file_name, phrase in self.engine.classifiers.form_problems(bundle.forms)
+            )
+        if bundle.errors:
+            raise DeploymentInvalid(N_("the deployment was refused; nothing was stored"), bundle.errors)
+        return bundle
 
     def definitions(self) -> list[ProcessDefinition]:
         return list(

@@ -26,9 +26,10 @@ def test_each_vendored_file_matches_its_recorded_sum(digest, name):
 
 def test_every_vendored_file_is_recorded_and_licensed():
     on_disk = {str(p.relative_to(VENDOR)) for p in VENDOR.rglob("*") if p.is_file()}
-    tooling = {"SHA256SUMS", "package.json", "refresh.sh"}
+    tooling = {"SHA256SUMS", "package.json", "refresh.sh", "panel-entry.js", "panel-lock.json"}
     assert on_disk - tooling == {name for _digest, name in recorded()}
-    assert {"bpmn-js/LICENSE", "htmx/LICENSE"} <= on_disk
+    assert {"bpmn-js/LICENSE", "htmx/LICENSE", "bpmn-js-properties-panel/LICENSE",
+            "bpmn-js-properties-panel/LICENSE.properties-panel", "bpmn-js-properties-panel/LICENSE.preact"} <= on_disk
     # bpmn.io's licence: the watermark stays visible, so the viewer must be the unmodified dist file.
     assert "bpmn.io" in (VENDOR / "bpmn-js" / "LICENSE").read_text()
 
@@ -37,7 +38,9 @@ def test_versions_are_pinned_exactly_to_the_agreed_lines():
     pins = json.loads((VENDOR / "package.json").read_text())["dependencies"]
     assert re.fullmatch(r"18\.\d+\.\d+", pins["bpmn-js"])
     assert re.fullmatch(r"2\.0\.\d+", pins["htmx.org"])
-    assert not any(ch in value for value in pins.values() for ch in "^~*<>")
+    assert re.fullmatch(r"5\.\d+\.\d+", pins["bpmn-js-properties-panel"])
+    tools = json.loads((VENDOR / "package.json").read_text())["devDependencies"]
+    assert not any(ch in value for value in [*pins.values(), *tools.values()] for ch in "^~*<>")
 
 
 @pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: p.name)

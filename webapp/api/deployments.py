@@ -4,12 +4,15 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from engine.errors import InvalidInput
-from webapp.api.schemas import DefinitionSchema, DeploymentSchema
+from engine.services.element_counts import element_counts
+from webapp.api.schemas import DefinitionSchema, DeploymentQuerySchema, DeploymentSchema
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine
 from webapp.i18n import request_language
 
 blp = Blueprint("deployments", __name__, url_prefix="/api/v1", description="Deploying BPMN, DMN and forms")
+
+ELEMENT_COUNTS = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}}
 
 MULTIPART_DOC = {
     "requestBody": {
@@ -33,8 +36,12 @@ class DeploymentsView(MethodView):
     @blp.response(201, DeploymentSchema, description="at least one process got a new version")
     @blp.alt_response(200, schema=DeploymentSchema, description="nothing changed: every process kept its version")
     @blp.alt_response(422, description="the bundle was refused; `errors` lists {file, element, line, message}")
-    def post(self):
-        """Deploy a bundle of .bpmn, .dmn and .json form files (multipart field `files`)."""
+    @blp.arguments(DeploymentQuerySchema, location="query", as_kwargs=True)
+    def post(self, dry_run=False):
+        """Deploy a bundle of .bpmn, .dmn and .json form files (multipart field `files`).
+
+        With `dry_run=1` the bundle gets the whole check and nothing is stored: 200 with the
+        processes (and the version a deployment would give each) and the warnings, or 422."""
         user = current_user()
         uploads = request.files.getlist("files")
         if not uploads:
@@ -43,6 +50,12 @@ class DeploymentsView(MethodView):
                 [{"field": "/files", "message": _("required")}],
             )
         files = [(upload.filename or "unnamed", upload.read()) for upload in uploads]
+        if dry_run:
+            checked = get_engine().deployments.dry_run(user, files)
+            return {
+                "processes": [p.__dict__ for p in checked.processes],
+                "warnings": [w.as_dict() for w in checked.warnings],
+            }, 200
         result = get_engine().deployments.deploy(user, files)
         body = {
             "id": result.id,
@@ -70,3 +83,14 @@ class DefinitionsView(MethodView):
                 "may_start": engine.instances.may_start(user, definition),
             })
         return listed
+
+
+@blp.route("/process-definitions/<string:process_id>/versions/<int:version>/element-counts")
+class ElementCountsView(MethodView):
+    @blp.response(200, description="element id → number of running instances waiting there")
+    @blp.doc(responses={"200": {"content": {"application/json": {"schema": ELEMENT_COUNTS}}}})
+    @blp.alt_response(403, description="the caller is neither a process analyst nor an admin")
+    @blp.alt_response(404, description="no such process version")
+    def get(self, process_id, version):
+        """How many running instances of this version wait at each element: `{element_id: count}`."""
+        return element_counts(get_engine(), current_user(), process_id, version)

@@ -46,6 +46,11 @@ class DeploymentSchema(Schema):
     warnings = fields.List(fields.Nested(ProblemSchema))
 
 
+class DeploymentQuerySchema(Schema):
+    dry_run = fields.Boolean(load_default=False, metadata={
+        "description": "1: check the bundle as a deployment would and store nothing"})
+
+
 class DefinitionSchema(Schema):
     process_id = fields.String()
     version = fields.Integer()

@@ -1,14 +1,14 @@
 """Court decisions put through anonymisation, review and publication
 
 Revision ID: 0022
-Revises: 0015
+Revises: 0021
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0022"
-down_revision = "0015"
+down_revision = "0021"
 branch_labels = None
 depends_on = None
 
