@@ -7,9 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
 
-from engine.models import AuditEvent
 from tests.webapp.pages_support import csrf_of, sign_in
 from tests.webapp.test_incidents import Registry, registry_process
 
