@@ -28,7 +28,7 @@ def test_every_vendored_file_is_recorded_and_licensed():
     on_disk = {str(p.relative_to(VENDOR)) for p in VENDOR.rglob("*") if p.is_file()}
     tooling = {"SHA256SUMS", "package.json", "refresh.sh"}
     assert on_disk - tooling == {name for _digest, name in recorded()}
-    assert {"bpmn-js/LICENSE", "htmx/LICENSE"} <= on_disk
+    assert {"bpmn-js/LICENSE", "htmx/LICENSE", "fullcalendar/LICENSE.md"} <= on_disk
     # bpmn.io's licence: the watermark stays visible, so the viewer must be the unmodified dist file.
     assert "bpmn.io" in (VENDOR / "bpmn-js" / "LICENSE").read_text()
 
@@ -37,6 +37,8 @@ def test_versions_are_pinned_exactly_to_the_agreed_lines():
     pins = json.loads((VENDOR / "package.json").read_text())["dependencies"]
     assert re.fullmatch(r"18\.\d+\.\d+", pins["bpmn-js"])
     assert re.fullmatch(r"2\.0\.\d+", pins["htmx.org"])
+    # 7.x: 6.x adds <style> elements at run time, which the pages' CSP refuses (it renders nothing).
+    assert re.fullmatch(r"7\.\d+\.\d+", pins["fullcalendar"])
     assert not any(ch in value for value in pins.values() for ch in "^~*<>")
 
 
