@@ -9,6 +9,7 @@ import datetime as dt
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from webapp.engine_ext import get_engine
 from webapp.pages.formatting import ZONE
 from webapp.pages.signin import signed_in_user, staff_page
 from webapp.resources import calendar_feed
@@ -29,8 +30,9 @@ def _moment(text: str | None) -> dt.datetime | None:
 @staff_page
 def calendar_page(new_url: str | None = None):
     actor = signed_in_user()
+    today = get_engine().clock.now().astimezone(ZONE).date()  # the server's clock decides what today is
     return render_template("pages/calendar.html", may_feed=has_duties(actor), has_feed=calendar_feed.has_feed(actor),
-                           new_url=new_url)
+                           new_url=new_url, today=today.isoformat())
 
 
 @staff_page
@@ -47,7 +49,8 @@ def events():
 
 def _event(entry) -> dict:
     all_day = not isinstance(entry.start, dt.datetime)
-    out = {"id": entry.uid, "title": entry.title, "allDay": all_day, "classNames": [f"cal-{entry.kind}"],
+    # FullCalendar 7 reads `className`, a string (6.x took a `classNames` list).
+    out = {"id": entry.uid, "title": entry.title, "allDay": all_day, "className": f"cal-{entry.kind}",
            "extendedProps": {"kind": entry.kind, "location": entry.location}}
     out["start"] = entry.start.isoformat() if all_day else entry.start.astimezone(ZONE).isoformat()
     if entry.end is not None:
