@@ -64,7 +64,7 @@ def test_one_incident_from_the_page(api, failing, pages_client, action):
     response = admin.post(f"/admin/incidents/{incident_id}/{action}", data={"csrf_token": csrf_of(page)},
                           follow_redirects=True)
     assert response.status_code == 200
-    assert ("Retried 1 incidents." if action == "retry" else "Skipped 1 incidents.") in response.get_data(as_text=True)
+    assert ("Incidents retried: 1." if action == "retry" else "Incidents skipped: 1.") in response.get_data(as_text=True)
     [resolved] = [i for i in api.get("/api/v1/incidents?status=resolved").json if i["id"] == incident_id]
     assert resolved["resolution"] == ("retried" if action == "retry" else "skipped")
     assert resolved["resolved_by"] == "admin"
@@ -93,7 +93,7 @@ def test_bulk_skip_from_the_page_skips_the_chosen_ones_only(api, failing, pages_
     chosen = [incident_id for _instance, incident_id in cases[1:]]
     response = admin.post("/admin/incidents/bulk", data={"csrf_token": csrf_of(page), "action": "skip",
                                                          "incident_id": chosen}, follow_redirects=True)
-    assert "Skipped 2 incidents." in response.get_data(as_text=True)
+    assert "Incidents skipped: 2." in response.get_data(as_text=True)
     assert [i["id"] for i in api.get("/api/v1/incidents").json] == [cases[0][1]]
     for instance_id, _incident in cases[1:]:
         assert "incident_skipped" in [h["event"] for h in api.get(f"/api/v1/process-instances/{instance_id}/history").json]

@@ -55,8 +55,8 @@ def _say(outcomes, action: str) -> None:
                 message=outcome.incident.message), "error")
     resolved = len(done) - len(still_open)
     if resolved:
-        flash(_("Retried %(count)d incidents.", count=resolved) if action == "retry"
-              else _("Skipped %(count)d incidents.", count=resolved), "success")
+        flash(_("Incidents retried: %(count)d.", count=resolved) if action == "retry"
+              else _("Incidents skipped: %(count)d.", count=resolved), "success")
 
 
 @staff_page
