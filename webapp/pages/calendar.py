@@ -13,7 +13,7 @@ from webapp.engine_ext import get_engine
 from webapp.pages.formatting import ZONE
 from webapp.pages.signin import signed_in_user, staff_page
 from webapp.resources import calendar_feed
-from webapp.resources.my_calendar import duty_entries, has_duties, task_entries
+from webapp.resources.my_calendar import duty_entries, has_duties, hearing_entries, task_entries
 
 MAX_WINDOW = dt.timedelta(days=100)  # a month view asks for 6 weeks, a list view less
 
@@ -42,8 +42,11 @@ def events():
         message = _("start and end must be ISO dates, start before end, at most 100 days apart")
         return jsonify({"message": message, "errors": None}), 400
     actor = signed_in_user()
-    entries = duty_entries(actor, start, end) + task_entries(
-        actor, start, end, lambda task_id: url_for("pages.task", task_id=task_id))
+    entries = (
+        duty_entries(actor, start, end)
+        + hearing_entries(actor, start, end, lambda instance_id: url_for("pages.case", instance_id=instance_id))
+        + task_entries(actor, start, end, lambda task_id: url_for("pages.task", task_id=task_id))
+    )
     return jsonify([_event(entry) for entry in entries])
 
 

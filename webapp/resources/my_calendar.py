@@ -30,9 +30,10 @@ from webapp.resources.models import (
 )
 from webapp.resources.prosecutors import for_user as prosecutor_for
 from webapp.resources.rosters import approved_slots
+from webapp.resources.scheduled_hearings import visible as visible_hearings
 
 MAX_TASKS = 500  # due dates shown in one window at most (an admin could otherwise match thousands)
-KINDS = ("duty", "advocate_duty", "assignment", "task")
+KINDS = ("duty", "advocate_duty", "assignment", "hearing", "task")
 
 
 @dataclass(frozen=True)
@@ -126,4 +127,14 @@ def task_entries(user: User, start: dt.datetime, end: dt.datetime, task_url) -> 
               + (f" ({task.business_key})" if task.business_key else ""),
               start=task.due_at, end=None, url=task_url(task.id))
         for task in rows
+    ]
+
+
+def hearing_entries(user: User, start: dt.datetime, end: dt.datetime, case_url) -> list[Entry]:
+    """Hearings of the cases the person may read (the case's own need-to-know rule)."""
+    return [
+        Entry(uid=f"hearing-{row.id}@lieta", kind="hearing", title=f"Tiesas sēde: {row.title}", start=row.starts_at,
+              end=row.ends_at, location=f"{row.court}, {row.room}" if row.room else row.court,
+              url=case_url(row.instance_id))
+        for row in visible_hearings(user, start, end)
     ]
