@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import select
 
 from engine import audit
-from engine.errors import N_, Conflict, NotFound, PermissionDenied
+from engine.errors import N_, Conflict, EngineError, InvalidInput, NotFound, PermissionDenied, field_error
 from engine.models import Incident, IncidentStatus, ProcessInstance, User
 from engine.services.change import Unit, unit_of_work
 from engine.services.isolation import isolated
@@ -19,6 +20,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SYSTEM = "system"
+BULK_ACTIONS = ("retry", "skip")
+MAX_BULK = 100
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    """What one incident of a bulk action came to: the incident after it, or the error that
+    stopped it (that one's transaction rolled back; the others are unaffected)."""
+
+    incident_id: str
+    incident: Incident | None = None
+    error: EngineError | None = None
 
 
 class IncidentService:
@@ -87,6 +100,26 @@ class IncidentService:
                 data={"incident_id": incident.id, "element_id": incident.element_id},
             )
         return incident
+
+    def bulk(self, actor: User, action: str, incident_ids: list[str]) -> list[BulkOutcome]:
+        """Retry or skip several incidents, each in its own transaction, in the order given: one
+        resolved meanwhile or still failing must not undo or stop the others."""
+        if not actor.is_admin:
+            raise PermissionDenied(N_("only an admin may retry or skip an incident"))
+        if action not in BULK_ACTIONS:
+            raise InvalidInput(N_("the action must be retry or skip"), [field_error("/action", N_("expected retry or skip"))])
+        ids = list(dict.fromkeys(incident_ids))  # the same incident twice is one action
+        if not ids or len(ids) > MAX_BULK:
+            raise InvalidInput(N_("choose from 1 to %(most)s incidents"), [field_error("/ids", N_("1 to %(most)s ids"), most=MAX_BULK)],
+                               params={"most": MAX_BULK})
+        run = self.retry if action == "retry" else self.skip
+        outcomes = []
+        for incident_id in ids:
+            try:
+                outcomes.append(BulkOutcome(incident_id, incident=run(actor, incident_id)))
+            except EngineError as err:  # reported per item; its own change was rolled back
+                outcomes.append(BulkOutcome(incident_id, error=err))
+        return outcomes
 
     def retry_due(self, limit: int = 100) -> int:
         """The scheduler's automatic retries with backoff; returns how many were attempted."""

@@ -50,6 +50,14 @@ class SignInResult:
         return self.retry_after is not None
 
 
+@dataclass(frozen=True)
+class SignInLock:
+    username: str  # case-folded, as counted
+    client: str
+    failures: int
+    until: datetime
+
+
 def user_key(username: str, client: str) -> str:
     return f"user:{username.casefold()}|{client}"[:MAX_KEY]
 
@@ -132,6 +140,25 @@ class SignInService:
                 delete(SignInThrottle).where(SignInThrottle.first_failure_at <= cutoff)
             ).rowcount
         return removed
+
+    def locks(self) -> list[SignInLock]:
+        """The (username, client) pairs refused now, by username: what an admin may unlock.
+        Client-wide locks are left out: they name no person and lapse with their window."""
+        now = self.engine.clock.now()
+        settings = self.engine.settings
+        rows = self.engine.session().execute(
+            select(SignInThrottle).where(
+                SignInThrottle.key.startswith("user:"),
+                SignInThrottle.failures >= settings.sign_in_max_failures,
+                SignInThrottle.first_failure_at > now - settings.sign_in_window,
+            )
+        ).scalars()
+        locks = []
+        for row in rows:
+            # The client address never holds "|"; a username may, so split at the last one.
+            username, _bar, client = row.key.removeprefix("user:").rpartition("|")
+            locks.append(SignInLock(username, client, row.failures, row.first_failure_at + settings.sign_in_window))
+        return sorted(locks, key=lambda lock: (lock.username, lock.client))
 
     def unlock(self, username: str, actor: str = "system") -> int:
         """Forget the failures of `username` from every client; returns how many counters went."""

@@ -29,7 +29,8 @@ def test_every_vendored_file_is_recorded_and_licensed():
     tooling = {"SHA256SUMS", "package.json", "refresh.sh", "panel-entry.js", "panel-lock.json"}
     assert on_disk - tooling == {name for _digest, name in recorded()}
     assert {"bpmn-js/LICENSE", "htmx/LICENSE", "bpmn-js-properties-panel/LICENSE",
-            "bpmn-js-properties-panel/LICENSE.properties-panel", "bpmn-js-properties-panel/LICENSE.preact"} <= on_disk
+            "bpmn-js-properties-panel/LICENSE.properties-panel", "bpmn-js-properties-panel/LICENSE.preact",
+            "fullcalendar/LICENSE.md"} <= on_disk
     # bpmn.io's licence: the watermark stays visible, so the viewer must be the unmodified dist file.
     assert "bpmn.io" in (VENDOR / "bpmn-js" / "LICENSE").read_text()
 
@@ -39,6 +40,8 @@ def test_versions_are_pinned_exactly_to_the_agreed_lines():
     assert re.fullmatch(r"18\.\d+\.\d+", pins["bpmn-js"])
     assert re.fullmatch(r"2\.0\.\d+", pins["htmx.org"])
     assert re.fullmatch(r"5\.\d+\.\d+", pins["bpmn-js-properties-panel"])
+    # 7.x: 6.x adds <style> elements at run time, which the pages' CSP refuses (it renders nothing).
+    assert re.fullmatch(r"7\.\d+\.\d+", pins["fullcalendar"])
     tools = json.loads((VENDOR / "package.json").read_text())["devDependencies"]
     assert not any(ch in value for value in [*pins.values(), *tools.values()] for ch in "^~*<>")
 

@@ -3,6 +3,8 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.errors import N_, PermissionDenied
+from engine.services.incidents import BULK_ACTIONS, MAX_BULK, BulkOutcome
+from webapp.api.errors import STATUS_BY_ERROR, translated
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine
 
@@ -63,3 +65,43 @@ class SkipView(MethodView):
     def post(self, incident_id):
         """Mark the failed task done without running it, and carry on (admin)."""
         return get_engine().incidents.skip(_admin(), incident_id)
+
+
+class BulkRequestSchema(Schema):
+    action = fields.String(required=True, validate=validate.OneOf(BULK_ACTIONS))
+    ids = fields.List(fields.String(validate=validate.Length(min=1, max=36)), required=True,
+                      validate=validate.Length(min=1, max=MAX_BULK))
+
+
+class BulkItemSchema(Schema):
+    id = fields.String()
+    ok = fields.Boolean()
+    status = fields.Integer(metadata={"description": "the HTTP status this incident alone would have answered"})
+    message = fields.String(allow_none=True)
+    incident = fields.Nested(IncidentDetailSchema, allow_none=True)
+
+
+class BulkResultSchema(Schema):
+    results = fields.List(fields.Nested(BulkItemSchema))
+
+
+def outcome_dict(outcome: BulkOutcome) -> dict:
+    """One item of a bulk answer: 200 with the incident, or the status and message its error has."""
+    if outcome.error is None:
+        return {"id": outcome.incident_id, "ok": True, "status": 200, "message": None, "incident": outcome.incident}
+    err = outcome.error
+    status = next((code for cls, code in STATUS_BY_ERROR if isinstance(err, cls)), 500)
+    return {"id": outcome.incident_id, "ok": False, "status": status,
+            "message": translated(err.template, err.params), "incident": None}
+
+
+@blp.route("/bulk")
+class BulkView(MethodView):
+    @blp.arguments(BulkRequestSchema)
+    @blp.response(200, BulkResultSchema)
+    def post(self, body):
+        """Retry or skip several incidents (admin), each on its own: the answer is 200 with one
+        result per id, in order, each `ok` or with the status and message that incident alone
+        would have got (404 unknown, 409 already resolved)."""
+        outcomes = get_engine().incidents.bulk(_admin(), body["action"], body["ids"])
+        return {"results": [outcome_dict(outcome) for outcome in outcomes]}

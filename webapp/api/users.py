@@ -91,3 +91,35 @@ class UserView(MethodView):
         of the user's tokens at once."""
         actor = require_admin()
         return user_dict(get_engine().users.update(username, body, actor=actor.username))
+
+
+class UnlockSchema(Schema):
+    username = fields.String()
+    counters_removed = fields.Integer(metadata={"description": "how many (username, client) failure counts were cleared"})
+
+
+class SignInLockSchema(Schema):
+    username = fields.String()
+    client = fields.String()
+    failures = fields.Integer()
+    until = fields.DateTime(format="iso")
+
+
+@blp.route("/sign-in-locks")
+class SignInLocksView(MethodView):
+    @blp.response(200, SignInLockSchema(many=True))
+    def get(self):
+        """The (username, client address) pairs whose sign-in is refused now after too many failures."""
+        require_admin()
+        return [vars(lock) for lock in get_engine().sign_in.locks()]
+
+
+@blp.route("/sign-in-locks/<string:username>/unlock")
+class UnlockView(MethodView):
+    @blp.response(200, UnlockSchema)
+    def post(self, username):
+        """Lift the sign-in lock of a username from every client address (audited as
+        `sign_in_unlocked`). The username need not exist: failures of unknown names are counted too."""
+        actor = require_admin()
+        removed = get_engine().sign_in.unlock(username[:200], actor=actor.username)
+        return {"username": username, "counters_removed": removed}

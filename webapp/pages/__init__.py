@@ -14,14 +14,30 @@ from webapp.pages import models  # noqa: F401 - the tables must be known to Alem
 
 
 def init_app(app: Flask) -> None:
-    from webapp.pages import cases, errors, fees, formatting, inbox, modeler, processes, security, signin, start, tasks
+    from webapp.pages import (
+        admin,
+        admin_people,
+        calendar,
+        cases,
+        errors,
+        fees,
+        formatting,
+        inbox,
+        modeler,
+        processes,
+        security,
+        signin,
+        start,
+        tasks,
+    )
     from webapp.pages.blueprint import make_blueprint
     from webapp.publication import pages as decisions
 
     bp = make_blueprint()
     security.init_app(app)
     formatting.init_app(app)
-    for module in (signin, inbox, tasks, cases, start, fees, decisions, processes, modeler):
+    for module in (signin, inbox, tasks, cases, start, fees, decisions, processes, modeler, admin, admin_people,
+                   calendar):
         module.register(bp)
     errors.register(bp)
     app.register_blueprint(bp)

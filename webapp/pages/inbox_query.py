@@ -48,7 +48,8 @@ class InboxPage:
     has_next: bool = False
 
 
-def _condition(actor: User, show: str):
+def task_condition(actor: User, show: str):
+    """Open tasks the reader holds (`mine`), may claim (`available`) or both (`all`)."""
     mine = HumanTask.assignee_id == actor.id
     if actor.is_admin and not actor.is_service_account:
         available = HumanTask.assignee_id.is_(None)
@@ -60,7 +61,7 @@ def _condition(actor: User, show: str):
 
 
 def inbox_page(session, actor: User, wanted: InboxFilter) -> InboxPage:
-    query = select(HumanTask).where(_condition(actor, wanted.show))
+    query = select(HumanTask).where(task_condition(actor, wanted.show))
     if wanted.process_id:
         query = query.where(HumanTask.process_id == wanted.process_id)
     if wanted.business_key:

@@ -32,8 +32,9 @@ def init_app(app: Flask) -> None:
     gate.register_lookup(app, "advocate_id", advocates.get_advocate)
     gate.register_lookup(app, "prosecutor_id", prosecutors.get_prosecutor)
     from webapp.resources.advocate_roster_api import advocate_roster_cli, advocate_rosters_blp
+    from webapp.resources.hearing_api import hearings_blp
 
-    for blueprint in (*BLUEPRINTS, advocate_rosters_blp):
+    for blueprint in (*BLUEPRINTS, advocate_rosters_blp, hearings_blp):
         api.register_blueprint(blueprint)
     app.register_blueprint(feed_bp)
     app.cli.add_command(resources_cli)

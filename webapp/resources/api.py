@@ -368,7 +368,7 @@ class HearingProposalsView(MethodView):
 
 @feed_bp.get("/calendar/<string:token>.ics")
 def feed(token):
-    body = calendar_feed.feed(token)
+    body = calendar_feed.feed(token)  # bytes: the library wrote the CRLF lines
     return Response(body, mimetype="text/calendar", headers={
         "Content-Disposition": 'inline; filename="lieta-duties.ics"', "Cache-Control": "private, max-age=300",
     })

@@ -1,5 +1,11 @@
-"""Private iCalendar feeds: one secret, revocable token per user; the feed lists the approved
-duty slots of the prosecutor linked to that user, for Outlook or Google Calendar to subscribe to."""
+"""Private iCalendar feeds: one secret, revocable token per user; the feed lists the approved duty
+slots of the prosecutor linked to that user and, for an advocate, their approved advocates' duty
+slots and their legal-aid assignments, for Outlook or Google Calendar to subscribe to.
+
+Written with the `icalendar` library (escaping, line folding and the Europe/Riga VTIMEZONE are its
+work, not ours); times are local Riga times with their TZID, so a calendar shows a duty at 08:00
+whatever zone it runs in, across the change to and from summer time.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +13,21 @@ import datetime as dt
 import hashlib
 import secrets
 
+import icalendar
 from sqlalchemy import select
 
 from engine.errors import N_, NotFound, PermissionDenied
 from engine.models import User
 from engine.services.transaction import atomic
 from webapp.extensions import db
-from webapp.resources.common import slug
-from webapp.resources.models import CalendarToken, DutySlot
+from webapp.resources.common import RIGA
+from webapp.resources.models import CalendarToken
+from webapp.resources.my_calendar import Entry, duty_entries, has_duties
 from webapp.resources.people import now, record
-from webapp.resources.prosecutors import for_user
-from webapp.resources.rosters import approved_slots
 
 FEED_HISTORY_DAYS = 90
+# The VTIMEZONE covers these years: every entry a feed can hold falls between them.
+ZONE_FIRST, ZONE_YEARS = dt.date(2020, 1, 1), 30
 
 
 def digest(token: str) -> str:
@@ -31,10 +39,14 @@ def _active(session, user_id: int) -> list[CalendarToken]:
         CalendarToken.user_id == user_id, CalendarToken.revoked_at.is_(None))))
 
 
+def has_feed(actor: User) -> bool:
+    return bool(_active(db.session, actor.id))
+
+
 def issue(actor: User) -> str:
     """A new secret for the user's feed; any previous one stops working."""
-    if for_user(actor) is None:
-        raise PermissionDenied(N_("only a user linked to a prosecutor has a duty calendar"))
+    if not has_duties(actor):
+        raise PermissionDenied(N_("only a user linked to a prosecutor or an advocate has a duty calendar"))
     session = db.session
     token = secrets.token_urlsafe(32)
     moment = now()
@@ -60,67 +72,37 @@ def revoke(actor: User) -> int:
     return len(rows)
 
 
-def feed(token: str) -> str:
+def feed(token: str) -> bytes:
     """The feed for a token; NotFound for an unknown or revoked token (nothing else is said)."""
     session = db.session
     row = session.scalar(select(CalendarToken).where(CalendarToken.token_hash == digest(token)))
     user = session.get(User, row.user_id) if row is not None and row.revoked_at is None else None
-    prosecutor = for_user(user) if user is not None and user.active else None
-    if prosecutor is None:
+    if user is None or not user.active or not has_duties(user):
         raise NotFound(N_("there is no calendar at this address"))
     moment = now()
-    slots = approved_slots(prosecutor.id, moment - dt.timedelta(days=FEED_HISTORY_DAYS))
-    return render(f"Lieta — dežūras: {prosecutor.full_name}", slots, moment)
+    entries = duty_entries(user, moment - dt.timedelta(days=FEED_HISTORY_DAYS), None)
+    return render(f"Lieta — dežūras: {user.full_name or user.username}", f"feed-{user.id}@lieta", entries, moment)
 
 
-# --- RFC 5545 ------------------------------------------------------------------------------------
-
-def _stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+def _local(value: dt.datetime | dt.date) -> dt.datetime | dt.date:
+    return value.astimezone(RIGA) if isinstance(value, dt.datetime) else value
 
 
-def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """Lines longer than 75 octets continue on the next line after a space (RFC 5545 3.1)."""
-    raw = line.encode()
-    if len(raw) <= 75:
-        return line
-    parts, current, limit = [], b"", 75
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > limit:
-            parts.append(current.decode())
-            current, limit = b"", 74
-        current += encoded
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def uid(slot: DutySlot) -> str:
-    """Stable across roster versions: the same duty keeps its UID, so a calendar updates it."""
-    return f"duty-{slot.date:%Y%m%d}-{slug(slot.region)}-{slug(slot.shift)}-p{slot.prosecutor_id}@lieta"
-
-
-def render(name: str, slots: list[DutySlot], moment: dt.datetime) -> str:
-    lines = [
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//Lieta//Duty roster//LV", "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH", f"X-WR-CALNAME:{_text(name)}", "X-PUBLISHED-TTL:PT1H",
-    ]
-    for slot in slots:
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{uid(slot)}",
-            f"DTSTAMP:{_stamp(moment)}",
-            f"DTSTART:{_stamp(slot.starts_at)}",
-            f"DTEND:{_stamp(slot.ends_at)}",
-            f"SUMMARY:{_text(f'Dežūrprokurors: {slot.region} ({slot.shift})')}",
-            f"DESCRIPTION:{_text(f'Roster {slot.roster.month} v{slot.roster.version}, region {slot.region}, shift {slot.shift}')}",
-            f"LOCATION:{_text(slot.region)}",
-            "TRANSP:OPAQUE",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "".join(_fold(line) + "\r\n" for line in lines)
+def render(name: str, calendar_uid: str, entries: list[Entry], moment: dt.datetime) -> bytes:
+    calendar = icalendar.Calendar.new(
+        name=name, prodid="-//Lieta//Duty calendar//LV", uid=calendar_uid, method="PUBLISH", calscale="GREGORIAN",
+        refresh_interval=dt.timedelta(hours=1),
+    )
+    calendar.add("X-PUBLISHED-TTL", dt.timedelta(hours=1))
+    # Always present, even in an empty feed, and before the events that name it.
+    calendar.add_component(icalendar.Timezone.from_tzid(
+        "Europe/Riga", first_date=ZONE_FIRST, last_date=ZONE_FIRST.replace(year=ZONE_FIRST.year + ZONE_YEARS)))
+    for entry in entries:
+        event = icalendar.Event.new(
+            uid=entry.uid, stamp=moment.astimezone(dt.UTC), start=_local(entry.start),
+            end=_local(entry.end) if entry.end is not None else None, summary=entry.title,
+            description=entry.description or None, location=entry.location or None,
+            transparency="OPAQUE",
+        )
+        calendar.add_component(event)
+    return calendar.to_ical()

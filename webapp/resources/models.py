@@ -225,3 +225,20 @@ class AdvocateDutySlot(Base):
 
     roster: Mapped[AdvocateRoster] = relationship(back_populates="slots")
     advocate: Mapped[Advocate] = relationship(lazy="joined")
+
+
+class Hearing(Base):
+    """A court hearing scheduled in a case (chosen from the hearing proposals or set by hand). Shown
+    in the calendars of those who take part in the case, by the case's need-to-know rule."""
+
+    __tablename__ = "hearings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("process_instances.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    court: Mapped[str] = mapped_column(String(60))
+    room: Mapped[str] = mapped_column(String(60))
+    starts_at: Mapped[dt.datetime] = mapped_column(UtcDateTime, index=True)
+    ends_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    created_by: Mapped[str] = mapped_column(String(80))

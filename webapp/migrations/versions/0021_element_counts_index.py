@@ -2,13 +2,13 @@
 covering (definition, state, element, instance), so the count never visits the table rows
 
 Revision ID: 0021
-Revises: 0015
+Revises: 0020
 """
 
 from alembic import op
 
 revision = "0021"
-down_revision = "0015"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 

@@ -62,6 +62,20 @@ done
 cp htmx/package/dist/htmx.min.js "$here/htmx/"
 cp htmx/package/LICENSE "$here/htmx/LICENSE"
 
+# FullCalendar 7 (6.x injects <style> elements, which the strict CSP refuses): the all-plugins
+# browser build, its skeleton and classic theme stylesheets, the theme plugin and the Latvian locale.
+npm pack --silent "fullcalendar@$(version fullcalendar)" >/dev/null
+mkdir fullcalendar
+tar -xzf fullcalendar-*.tgz -C fullcalendar
+rm -rf "$here/fullcalendar"
+mkdir -p "$here/fullcalendar/themes/classic" "$here/fullcalendar/locales"
+cp fullcalendar/package/all/global.js "$here/fullcalendar/fullcalendar.js"
+cp fullcalendar/package/skeleton.css "$here/fullcalendar/"
+cp fullcalendar/package/themes/classic/global.js fullcalendar/package/themes/classic/theme.css \
+   fullcalendar/package/themes/classic/palette.css "$here/fullcalendar/themes/classic/"
+cp fullcalendar/package/locales/lv/global.js "$here/fullcalendar/locales/lv.js"
+cp fullcalendar/package/LICENSE.md "$here/fullcalendar/LICENSE.md"
+
 cd "$here"
-find bpmn-js bpmn-js-properties-panel htmx -type f | LC_ALL=C sort | xargs sha256sum > SHA256SUMS
-echo "vendored: bpmn-js $(version bpmn-js), bpmn-js-properties-panel $(version bpmn-js-properties-panel), htmx.org $(version htmx.org)"
+find bpmn-js bpmn-js-properties-panel fullcalendar htmx -type f | LC_ALL=C sort | xargs sha256sum > SHA256SUMS
+echo "vendored: bpmn-js $(version bpmn-js), bpmn-js-properties-panel $(version bpmn-js-properties-panel), htmx.org $(version htmx.org), fullcalendar $(version fullcalendar)"
