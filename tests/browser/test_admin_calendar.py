@@ -65,13 +65,13 @@ def seed_duty(live) -> None:
 
         moment = live.api.engine().clock.now()
         user_id = next(u.id for u in live.api.engine().users.list() if u.username == "duty")
-        prosecutor = Prosecutor(code="pro-1", full_name="Anna Duty", user_id=user_id, regions=["Rīga"],
+        prosecutor = Prosecutor(code="pro-1", full_name="Anna Duty", user_id=user_id, regions=["riga"],
                                 created_at=moment, updated_at=moment)
         db.session.add(prosecutor)
         db.session.flush()
         roster = Roster(month="2027-01", version=1, status=RosterStatus.APPROVED, created_at=moment, created_by="admin",
                         solver_status="optimal", settings={}, unfilled=[])
-        roster.slots.append(DutySlot(date=DAY, region="Rīga", shift="day", starts_at=riga_moment(DAY, "08:00"),
+        roster.slots.append(DutySlot(date=DAY, region="riga", shift="day", starts_at=riga_moment(DAY, "08:00"),
                                      ends_at=riga_moment(DAY, "20:00"), prosecutor_id=prosecutor.id))
         db.session.add(roster)
         db.session.commit()

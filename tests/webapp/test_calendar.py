@@ -43,27 +43,27 @@ def duties(api, clock):
         session = db.session
         moment = clock.now()
         users = {u.username: u.id for u in api.engine().users.list()}
-        prosecutor = Prosecutor(code="pro-1", full_name="Anna Duty", user_id=users["duty"], regions=["Rīga"],
+        prosecutor = Prosecutor(code="pro-1", full_name="Anna Duty", user_id=users["duty"], regions=["riga"],
                                 created_at=moment, updated_at=moment)
-        advocate = Advocate(code="adv-1", full_name="Juris Lawyer", user_id=users["lawyer"], territories=["Rīga"],
+        advocate = Advocate(code="adv-1", full_name="Juris Lawyer", user_id=users["lawyer"], territories=["riga"],
                             languages=["lv"], created_at=moment, updated_at=moment)
         session.add_all([prosecutor, advocate])
         session.flush()
         approved = _roster(Roster, RosterStatus.APPROVED, moment)
-        approved.slots.append(DutySlot(date=DAY, region="Rīga", shift="day", starts_at=riga_moment(DAY, "08:00"),
+        approved.slots.append(DutySlot(date=DAY, region="riga", shift="day", starts_at=riga_moment(DAY, "08:00"),
                                        ends_at=riga_moment(DAY, "20:00"), prosecutor_id=prosecutor.id))
         draft = _roster(Roster, RosterStatus.DRAFT, moment)
-        draft.slots.append(DutySlot(date=DAY, region="Rīga", shift="night", starts_at=riga_moment(DAY, "20:00"),
+        draft.slots.append(DutySlot(date=DAY, region="riga", shift="night", starts_at=riga_moment(DAY, "20:00"),
                                     ends_at=riga_moment(DAY + dt.timedelta(days=1), "08:00"), prosecutor_id=prosecutor.id))
         advocates = _roster(AdvocateRoster, RosterStatus.APPROVED, moment)
         next_day = DAY + dt.timedelta(days=1)
-        advocates.slots.append(AdvocateDutySlot(date=next_day, region="Rīga", shift="duty",
+        advocates.slots.append(AdvocateDutySlot(date=next_day, region="riga", shift="duty",
                                                 starts_at=riga_moment(next_day, "08:00"),
                                                 ends_at=riga_moment(next_day + dt.timedelta(days=1), "08:00"),
                                                 advocate_id=advocate.id))
         session.add_all([approved, draft, advocates, AdvocateAssignment(
             id=str(uuid.uuid4()), advocate_id=advocate.id, case_id="11-2027-RIGA", assigned_on=DAY, assigned_at=moment,
-            territory="Rīga", language="lv", solver_status="optimal", explanation=[])])
+            territory="riga", language="lv", solver_status="optimal", explanation=[])])
         session.commit()
     return api
 
