@@ -64,6 +64,18 @@ def territory_name(value, field: str = "territory") -> str:
     return name
 
 
+def territory_label(code: str, language: str = "lv") -> str:
+    """A territory as a person reads it (the classifier's name today, `Rīga` for `riga`); a code
+    the list no longer holds reads as itself."""
+    engine = get_engine()
+    day = riga_date(engine.clock.now())
+    cache = g.setdefault("lieta_territory_labels", {})
+    if (language, day) not in cache:
+        entries = engine.classifiers.listing(TERRITORY_LIST).on(day)
+        cache[(language, day)] = {e.code: (e.name_en if language == "en" else e.name_lv) for e in entries}
+    return cache[(language, day)].get(code, code)
+
+
 def _territory_order(code: str) -> tuple[int, str]:
     """The five territories in the domain brief's order, any added later after them."""
     order = list(TERRITORIES)

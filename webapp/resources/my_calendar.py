@@ -18,7 +18,7 @@ from sqlalchemy import select
 from engine.models import HumanTask, User
 from webapp.extensions import db
 from webapp.pages.inbox_query import task_condition
-from webapp.resources.common import slug
+from webapp.resources.common import slug, territory_label
 from webapp.resources.models import (
     Advocate,
     AdvocateAssignment,
@@ -72,8 +72,8 @@ def duty_entries(user: User, start: dt.datetime, end: dt.datetime | None) -> lis
     if prosecutor is not None:
         for slot in approved_slots(prosecutor.id, start, end):
             entries.append(Entry(
-                uid=duty_uid(slot), kind="duty", title=f"Dežūrprokurors: {slot.region} ({slot.shift})",
-                start=slot.starts_at, end=slot.ends_at, location=slot.region,
+                uid=duty_uid(slot), kind="duty", title=f"Dežūrprokurors: {territory_label(slot.region)} ({slot.shift})",
+                start=slot.starts_at, end=slot.ends_at, location=territory_label(slot.region),
                 description=f"Roster {slot.roster.month} v{slot.roster.version}, region {slot.region}, shift {slot.shift}",
             ))
     advocate = advocate_for(user)
@@ -91,8 +91,8 @@ def _advocate_duties(advocate_id: int, start: dt.datetime, end: dt.datetime | No
     if end is not None:
         query = query.where(AdvocateDutySlot.starts_at < end)
     return [
-        Entry(uid=advocate_duty_uid(slot), kind="advocate_duty", title=f"Advokāta dežūra: {slot.region}",
-              start=slot.starts_at, end=slot.ends_at, location=slot.region,
+        Entry(uid=advocate_duty_uid(slot), kind="advocate_duty", title=f"Advokāta dežūra: {territory_label(slot.region)}",
+              start=slot.starts_at, end=slot.ends_at, location=territory_label(slot.region),
               description=f"Advocates' roster {slot.roster.month} v{slot.roster.version}, territory {slot.region}")
         for slot in db.session.scalars(query)
     ]
@@ -108,7 +108,7 @@ def _assignments(advocate_id: int, start: dt.datetime, end: dt.datetime | None) 
         query = query.where(AdvocateAssignment.assigned_on <= end.date())
     return [
         Entry(uid=f"assignment-{row.id}@lieta", kind="assignment", title=f"Aizstāvība: {row.case_id}",
-              start=row.assigned_on, end=row.assigned_on + dt.timedelta(days=1), location=row.territory,
+              start=row.assigned_on, end=row.assigned_on + dt.timedelta(days=1), location=territory_label(row.territory),
               description=f"State-ensured defence, case {row.case_id}, territory {row.territory}, "
                           f"language {row.language}{', urgent' if row.urgent else ''}")
         for row in db.session.scalars(query)

@@ -25,6 +25,9 @@ CREATED_BY = "migration 0015"
 RECODED_ON = date(2026, 12, 1)
 # Written out rather than imported, so this migration keeps doing what it did.
 RECODED = {"Rīga": "riga", "Kurzeme": "kurzeme", "Zemgale": "zemgale", "Vidzeme": "vidzeme", "Latgale": "latgale"}
+# The new entries are named as people say them (what a form's choice list and a calendar show);
+# the full names stay on the old entries.
+NAMES_EN = {"Rīga": "Riga", "Kurzeme": "Kurzeme", "Zemgale": "Zemgale", "Vidzeme": "Vidzeme", "Latgale": "Latgale"}
 
 classifiers = sa.table("classifiers", sa.column("name", sa.String), sa.column("current_version", sa.Integer))
 versions = sa.table(
@@ -65,7 +68,8 @@ def upgrade():
             rows.append({**entry, "version_id": new_id})
             continue
         rows.append({**entry, "version_id": new_id, "valid_to": RECODED_ON})
-        rows.append({**entry, "version_id": new_id, "code": recoded, "valid_from": RECODED_ON})
+        rows.append({**entry, "version_id": new_id, "code": recoded, "name_lv": entry["code"],
+                     "name_en": NAMES_EN[entry["code"]], "valid_from": RECODED_ON})
     bind.execute(entries.insert(), rows)
     bind.execute(classifiers.update().where(classifiers.c.name == NAME).values(current_version=current + 1))
     _rewrite_resources(bind, RECODED)
