@@ -14,13 +14,13 @@ from webapp.pages import models  # noqa: F401 - the tables must be known to Alem
 
 
 def init_app(app: Flask) -> None:
-    from webapp.pages import cases, errors, fees, formatting, inbox, security, signin, start, tasks
+    from webapp.pages import cases, errors, fees, formatting, inbox, register, security, signin, start, tasks
     from webapp.pages.blueprint import make_blueprint
 
     bp = make_blueprint()
     security.init_app(app)
     formatting.init_app(app)
-    for module in (signin, inbox, tasks, cases, start, fees):
+    for module in (signin, inbox, tasks, cases, register, start, fees):
         module.register(bp)
     errors.register(bp)
     app.register_blueprint(bp)
