@@ -76,7 +76,15 @@ def text(raw: dict, key: str, where: str, errors: list, *, limit: int = MAX_TEXT
     if len(value) > limit:
         errors.append(field_error(f"{where}/{key}", N_("at most %(max)s characters"), max=limit))
         return None
+    if has_control_characters(value):
+        errors.append(field_error(f"{where}/{key}", N_("control characters are not allowed")))
+        return None
     return value.strip()
+
+
+def has_control_characters(value: str) -> bool:
+    """C0 controls other than tab and line breaks (PostgreSQL stores no NUL in text at all)."""
+    return any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value) or "\x7f" in value
 
 
 @dataclass(frozen=True)

@@ -112,7 +112,7 @@ class PropertyRegisterService:
         owner or storage place contains `query`."""
         self._require_role(actor)
         query = (query or "").strip()
-        if not 1 <= len(query) <= 200:
+        if not 1 <= len(query) <= 200 or rules.has_control_characters(query):
             raise InvalidInput(N_("search for 1 to 200 characters"), [field_error("/q", N_("1 to 200 characters"))])
         pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
         visible = self.engine.access.visible_instances(actor)
@@ -153,6 +153,11 @@ class PropertyRegisterService:
             raise InvalidInput(N_("a move may set the status to %(allowed)s"),
                                [field_error("/status", N_("not a status a move may set"))],
                                params={"allowed": ", ".join(rules.MOVE_STATUSES)})
+        errors: list[dict] = []
+        place = rules.text({"storage_place": place}, "storage_place", "", errors, required=False)
+        note = rules.text({"note": note}, "note", "", errors, limit=rules.MAX_DESCRIPTION, required=False) or ""
+        if errors:
+            raise InvalidInput(N_("the item cannot be moved"), errors)
         target = self.target(to)
         session = self.engine.session()
         with atomic(session, N_("the item could not be moved")):
@@ -162,6 +167,10 @@ class PropertyRegisterService:
     def acknowledge(self, actor: User, instance_id: str, item_id: int, note: str = "") -> ItemView:
         """The receiver confirms they got the item of its latest move."""
         item = self._held_item(actor, instance_id, item_id)
+        errors: list[dict] = []
+        note = rules.text({"note": note}, "note", "", errors, limit=rules.MAX_DESCRIPTION, required=False) or ""
+        if errors:
+            raise InvalidInput(N_("the acknowledgement cannot be recorded"), errors)
         latest = self.view(item).chain[-1]
         if not latest.awaits_receiver:
             raise Conflict(N_("item %(item)s has no transfer waiting for its receiver's acknowledgement"),
@@ -183,6 +192,7 @@ class PropertyRegisterService:
         name = rules.text({"owner_name": owner_name}, "owner_name", "", errors)
         if owner_acknowledged is not True:
             errors.append(field_error("/owner_acknowledged", N_("the owner must acknowledge receiving the item")))
+        note = rules.text({"note": note}, "note", "", errors, limit=rules.MAX_DESCRIPTION, required=False) or ""
         if errors:
             raise InvalidInput(N_("the item cannot be returned"), errors)
         with atomic(self.engine.session(), N_("the item could not be returned")):
@@ -253,6 +263,9 @@ class PropertyRegisterService:
             raise InvalidInput(N_("name the receiver: exactly one of user, unit or institution"),
                                [field_error(where, N_("exactly one of user, unit or institution"))])
         kind, code = next(iter(given.items()))
+        if len(code) > rules.MAX_TEXT or rules.has_control_characters(code):
+            raise InvalidInput(N_("there is no %(kind)s %(code)r"), [field_error(f"{where}/{kind}", N_("does not exist"))],
+                               params={"kind": kind, "code": code[:60]})
         model = {rules.USER: None, rules.UNIT: Unit, rules.INSTITUTION: Institution}[kind]
         if model is None:
             found = session.scalar(select(User.id).where(User.username == code, User.active.is_(True)))

@@ -41,6 +41,7 @@ def test_identifiers_count_up_within_the_case(api, cases):
     ({k: v for k, v in PHONE.items() if k != "storage_place"}, "/storage_place"),
     ({**PHONE, "description": "x" * 2001}, "/description"),
     ({**PHONE, "owner": 12}, "/owner"),
+    ({**PHONE, "description": "nul \u0000 byte"}, "/description"),  # PostgreSQL could not even store it
 ])
 def test_a_bad_item_is_refused_field_by_field(api, cases, body, field):
     response = api.post(f"/api/v1/cases/{cases.riga}/items", as_user="police_riga", json=body)
@@ -52,6 +53,7 @@ def test_a_bad_item_is_refused_field_by_field(api, cases, body, field):
 @pytest.mark.parametrize("body", [
     {"to": {}}, {"to": {"unit": "POLICE:RIGA", "user": "pros_riga"}}, {"to": {"unit": "POLICE:NOWHERE"}},
     {"to": {"user": "nobody"}}, {"to": {"institution": "POLICE"}, "status": "returned_to_owner"},
+    {"to": {"user": "nul\u0000"}}, {"to": {"institution": "POLICE"}, "note": "nul \u0000"},
 ])
 def test_a_move_to_nobody_is_refused(api, cases, body):
     response = api.post(f"/api/v1/cases/{cases.riga}/items/{cases.phone['id']}/move", as_user="police_riga", json=body)
@@ -102,7 +104,8 @@ def test_the_search_matches_words_and_escapes_wildcards(api, cases):
 
 def test_the_search_is_for_register_staff(api, cases):
     assert api.get("/api/v1/items?q=L001", as_user="outsider").status_code == 403
-    assert api.get("/api/v1/items?q=", as_user="police_riga").status_code == 422
+    for query in ("", "%20%20", "a%00b"):
+        assert api.get(f"/api/v1/items?q={query}", as_user="police_riga").status_code == 422, query
 
 
 def test_the_service_offers_no_way_to_change_or_remove_an_event():
