@@ -130,3 +130,16 @@ def test_the_cli_lists_shows_the_chain_and_writes_the_pdf(app, cases, tmp_path):
 def test_the_cli_refuses_with_a_sentence(app, cases, args):
     result = app.test_cli_runner().invoke(args=[a.format(riga=cases.riga) for a in args])
     assert result.exit_code != 0 and "error:" in result.output
+
+
+def test_a_long_description_and_chain_break_across_pages(api, cases, page_of):
+    words = " ".join(["ūdenszīme"] * 199)[:2000]
+    item = api.post(f"/api/v1/cases/{cases.riga}/items", as_user="police_riga",
+                    json={"kind": "document", "description": words, "storage_place": "Seifs"}).json
+    for number in range(30):
+        moved = api.post(f"/api/v1/cases/{cases.riga}/items/{item['id']}/move", as_user="police_riga",
+                         json={"to": {"user": "police_riga"}, "note": f"{number} " + words[:1990]})
+        assert moved.status_code == 200, moved.json
+    response = page_of("police_riga").get(f"/cases/{cases.riga}/items/evidence.pdf")
+    assert response.status_code == 200
+    assert len(PdfReader(io.BytesIO(response.data)).pages) > 3 and "29 ūdenszīme" in pdf_text(response.data)

@@ -26,6 +26,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT, BOLD = "DejaVuSans", "DejaVuSans-Bold"
 LABEL_SIZE = (100 * mm, 50 * mm)
+DESCRIPTION_COLUMN = 2  # of the evidence list's columns: drawn in a full-width row of its own
 
 
 class FontMissing(RuntimeError):
@@ -50,7 +51,9 @@ def _para(value: object, style: ParagraphStyle) -> Paragraph:
 
 def evidence_list(title: str, subtitle: str, columns: Sequence[str], rows: Sequence[Sequence[object]],
                   chains: Sequence[Sequence[str]], metadata: Mapping[str, str]) -> bytes:
-    """One table row per item, each followed by its custody chain, one line per event."""
+    """One table row per item; its description (the column `description_at`) and then each event of
+    its custody chain in rows of their own across the full width, so that no row is ever taller
+    than a page (a description may be 2,000 characters, a chain any length)."""
     _fonts()
     out = io.BytesIO()
     document = SimpleDocTemplate(out, pagesize=landscape(A4), leftMargin=12 * mm, rightMargin=12 * mm,
@@ -59,19 +62,28 @@ def evidence_list(title: str, subtitle: str, columns: Sequence[str], rows: Seque
     body = ParagraphStyle("body", fontName=FONT, fontSize=8, leading=10)
     small = ParagraphStyle("small", fontName=FONT, fontSize=7, leading=9, textColor=colors.HexColor("#333333"))
     head = ParagraphStyle("head", fontName=BOLD, fontSize=8, leading=10)
-    table_rows: list[list] = [[_para(c, head) for c in columns]]
-    spans = []
+    description_at = DESCRIPTION_COLUMN
+    shown = [c for i, c in enumerate(columns) if i != description_at]
+    table_rows: list[list] = [[_para(c, head) for c in shown]]
+    style: list[tuple] = []
+
+    def full_width(text: str, paragraph_style: ParagraphStyle) -> None:
+        table_rows.append([_para(text, paragraph_style)] + [""] * (len(shown) - 1))
+        style.append(("SPAN", (0, len(table_rows) - 1), (-1, len(table_rows) - 1)))
+
     for row, chain in zip(rows, chains, strict=True):
-        table_rows.append([_para(v, body) for v in row])
-        table_rows.append([_para("\n".join(chain), small)] + [""] * (len(columns) - 1))
-        spans.append(("SPAN", (0, len(table_rows) - 1), (-1, len(table_rows) - 1)))
-    widths = [32 * mm, 26 * mm, 70 * mm, 30 * mm, 40 * mm, 36 * mm, 39 * mm][: len(columns)]
-    table = Table(table_rows, colWidths=widths, repeatRows=1)
+        table_rows.append([_para(v, body) for i, v in enumerate(row) if i != description_at])
+        style.append(("BACKGROUND", (0, len(table_rows) - 1), (-1, len(table_rows) - 1), colors.HexColor("#f4f4f4")))
+        full_width(f"{columns[description_at]}: {row[description_at]}", body)
+        for line in chain:
+            full_width(line, small)
+    table = Table(table_rows, colWidths=[40 * mm, 36 * mm, 44 * mm, 56 * mm, 56 * mm, 41 * mm][: len(shown)],
+                  repeatRows=1)
     table.setStyle(TableStyle([
         ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8e8e8")),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        *spans,
+        *style,
     ]))
     title_style = ParagraphStyle("title", fontName=BOLD, fontSize=14, leading=18)
     document.build([_para(title, title_style), _para(subtitle, body), Spacer(1, 4 * mm), table])
