@@ -17,11 +17,12 @@ def test_the_register_page_hands_an_item_over_and_offers_the_pdfs(pages, live):
     assert page.page.get_by_role("table", name="Mantas 11816000777-L001 glabāšanas ķēde").count() == 1
     page.check("register")
 
-    page.page.get_by_text("Nodot vai mainīt statusu").click()
-    page.page.get_by_label("Saņēmējs ir").select_option("institution")
-    page.page.get_by_label("Saņēmēja kods vai lietotājvārds").fill("FORENSIC")
-    page.page.get_by_label("Statuss").select_option("sent_for_examination")
-    page.click_and_load(page.page.get_by_role("button", name="Nodot", exact=True))
+    item = page.page.get_by_role("region", name="11816000777-L001 — Mobilais tālrunis")
+    item.get_by_text("Nodot vai mainīt statusu").click()
+    item.get_by_label("Saņēmējs ir").select_option("institution")
+    item.get_by_label("Saņēmēja kods vai lietotājvārds").fill("FORENSIC")
+    item.get_by_label("Statuss").select_option("sent_for_examination")
+    page.click_and_load(item.get_by_role("button", name="Nodot", exact=True))
     assert "Manta nodota." in page.page.content()
     rows = page.page.get_by_role("table", name="Mantas 11816000777-L001 glabāšanas ķēde").locator("tbody tr")
     assert rows.count() == 2 and "FORENSIC" in rows.nth(1).inner_text()

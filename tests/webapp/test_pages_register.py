@@ -143,3 +143,19 @@ def test_a_long_description_and_chain_break_across_pages(api, cases, page_of):
     response = page_of("police_riga").get(f"/cases/{cases.riga}/items/evidence.pdf")
     assert response.status_code == 200
     assert len(PdfReader(io.BytesIO(response.data)).pages) > 3 and "29 ūdenszīme" in pdf_text(response.data)
+
+
+def test_an_item_is_registered_through_the_page(api, cases, page_of):
+    client = page_of("police_riga", "en")
+    page = client.get(f"/cases/{cases.riga}/items")
+    token = csrf_of(page)
+    refused = client.post(f"/cases/{cases.riga}/items", data={"csrf_token": token, "kind": "jewellery",
+                                                             "description": "Zelta gredzens", "storage_place": ""})
+    assert refused.status_code == 422 and "Zelta gredzens" in refused.get_data(as_text=True)  # the input is kept
+    done = client.post(f"/cases/{cases.riga}/items", data={
+        "csrf_token": token, "kind": "jewellery", "description": "Zelta gredzens", "storage_place": "Seifs 1",
+        "status": "in_storage"}, follow_redirects=True)
+    assert done.status_code == 200 and "The item was registered." in done.get_data(as_text=True)
+    listed = api.get(f"/api/v1/cases/{cases.riga}/items", as_user="police_riga").json
+    assert [(i["identifier"], i["kind"], i["status"]) for i in listed][-1] == ("11816000777-L002", "jewellery", "in_storage")
+    assert "Register an item" not in page_of("outsider").get("/").get_data(as_text=True)

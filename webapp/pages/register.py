@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from engine import property_rules as rules
 from engine.errors import Conflict, InvalidInput, PermissionDenied
+from engine.services.property_register import REGISTER_ROLES
 from webapp.api.errors import localised, translated
 from webapp.engine_ext import get_engine
 from webapp.i18n import request_language
@@ -38,6 +39,7 @@ def _page(instance_id: str, *, problem: str | None = None, problem_item: int | N
         "pages/register.html", instance=instance, views=views, held=held, kinds=documents.kind_names(language),
         status_name=documents.status_name, action_name=documents.action_name, holder_name=documents.holder_name,
         move_statuses=rules.MOVE_STATUSES, receiver_kinds=RECEIVER_KINDS, final=rules.FINAL,
+        initial_statuses=rules.INITIAL, may_register=actor.is_admin or bool(actor.roles & REGISTER_ROLES),
         problem=problem, problem_item=problem_item, form=form or {},
     )
     return body, status
@@ -53,6 +55,14 @@ def register_page(instance_id: str):
     return _page(instance_id)
 
 
+@staff_page
+def register_post(instance_id: str):
+    actor, form = signed_in_user(), request.form
+    body = {key: form.get(key, "").strip() or None for key in ("kind", "description", "owner", "storage_place", "status")}
+    return _act(instance_id, 0, lambda: get_engine().property_register.register(actor, instance_id, body),
+                _("The item was registered."))
+
+
 def _act(instance_id: str, item_id: int, action, done: str):
     try:
         action()
@@ -62,7 +72,7 @@ def _act(instance_id: str, item_id: int, action, done: str):
         status = 422 if isinstance(err, InvalidInput) else 409 if isinstance(err, Conflict) else 403
         return _page(instance_id, problem=text, problem_item=item_id, form=request.form.to_dict(), status=status)
     flash(done, "success")
-    return redirect(url_for("pages.register", instance_id=instance_id) + f"#item-{item_id}")
+    return redirect(url_for("pages.register", instance_id=instance_id) + (f"#item-{item_id}" if item_id else ""))
 
 
 @staff_page
@@ -116,6 +126,7 @@ def _pdf(data: bytes, name: str) -> Response:
 def register(bp: Blueprint) -> None:
     base = "/cases/<string:instance_id>/items"
     bp.add_url_rule(base, "register", register_page, methods=["GET"])
+    bp.add_url_rule(base, "register_post", register_post, methods=["POST"])
     bp.add_url_rule(f"{base}/evidence.pdf", "evidence_pdf", evidence_pdf, methods=["GET"])
     bp.add_url_rule(f"{base}/<int:item_id>/label.pdf", "item_label", label_pdf, methods=["GET"])
     bp.add_url_rule(f"{base}/<int:item_id>/move", "item_move", move_post, methods=["POST"])
