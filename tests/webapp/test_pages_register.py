@@ -159,3 +159,17 @@ def test_an_item_is_registered_through_the_page(api, cases, page_of):
     listed = api.get(f"/api/v1/cases/{cases.riga}/items", as_user="police_riga").json
     assert [(i["identifier"], i["kind"], i["status"]) for i in listed][-1] == ("11816000777-L002", "jewellery", "in_storage")
     assert "Register an item" not in page_of("outsider").get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["", "/evidence.pdf"])
+def test_each_read_of_the_register_is_logged_once(app, cases, page_of, path):
+    from engine.models import AuditEvent
+
+    with app.app_context():
+        before = app.extensions["lieta_engine"].session().query(AuditEvent).filter_by(
+            instance_id=cases.riga, event="case_read").count()
+    assert page_of("police_riga").get(f"/cases/{cases.riga}/items{path}").status_code == 200
+    with app.app_context():
+        rows = app.extensions["lieta_engine"].session().query(AuditEvent).filter_by(
+            instance_id=cases.riga, event="case_read").order_by(AuditEvent.id).all()
+    assert len(rows) == before + 1 and rows[-1].data["via"] == f"GET /cases/<string:instance_id>/items{path}"

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from engine import property_rules as rules
 from engine.errors import Conflict, InvalidInput, PermissionDenied
+from engine.models import ProcessInstance
 from engine.services.property_register import REGISTER_ROLES
 from webapp.api.errors import localised, translated
 from webapp.engine_ext import get_engine
@@ -30,8 +31,8 @@ def _page(instance_id: str, *, problem: str | None = None, problem_item: int | N
           form: dict | None = None, status: int = 200):
     engine, actor = get_engine(), signed_in_user()
     register = engine.property_register
-    items = register.items(actor, instance_id, **_via())
-    instance = register.case(actor, instance_id, **_via())
+    items = register.items(actor, instance_id, **_via())  # 404 for a case they take no part in; logs the read
+    instance = engine.session().get(ProcessInstance, instance_id)
     language = request_language()
     views = [register.view(item) for item in items]
     held = {v.item.id for v in views if _holds(actor, v.item)}
@@ -104,8 +105,8 @@ def return_post(instance_id: str, item_id: int):
 def evidence_pdf(instance_id: str):
     engine, actor = get_engine(), signed_in_user()
     register = engine.property_register
-    items = register.items(actor, instance_id, **_via())
-    instance = register.case(actor, instance_id, **_via())
+    items = register.items(actor, instance_id, **_via())  # 404 for a case they take no part in; logs the read
+    instance = engine.session().get(ProcessInstance, instance_id)
     data = documents.evidence_list_pdf(instance, [register.view(i) for i in items], request_language())
     name = f"evidence-{instance.business_key or instance.id}.pdf".replace("/", "-")
     return _pdf(data, name)
