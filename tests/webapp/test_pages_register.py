@@ -40,7 +40,9 @@ def test_the_page_lists_items_with_their_chain_and_the_case_page_links_it(cases,
     html = page.get_data(as_text=True)
     assert "11816000777-L001" in html and "Melns tālrunis" in html and "Custody chain of 11816000777-L001" in html
     assert "Hand over" in html and "Return to the owner" in html  # the holder gets the forms
-    assert f'href="/cases/{cases.riga}/items"' in client.get(f"/cases/{cases.riga}").get_data(as_text=True)
+    case_page = client.get(f"/cases/{cases.riga}").get_data(as_text=True)
+    assert f'href="/cases/{cases.riga}/items"' in case_page
+    assert "registered an item of the property register" in case_page  # the register's events are in the history
 
 
 def test_another_units_register_page_and_pdfs_are_404(cases, page_of):
