@@ -5,7 +5,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     LIETA_INSTANCE_PATH=/app/instance LIETA_SCHEDULER=1 PORT=5000
 
-RUN useradd --create-home --uid 10001 lieta
+# DejaVu Sans: the register's PDFs (evidence list, QR labels) need a font with the Latvian letters.
+RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --create-home --uid 10001 lieta
 WORKDIR /app
 
 COPY requirements.txt .

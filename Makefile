@@ -8,7 +8,7 @@ MIGRATIONS := webapp/migrations
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: install translations translations-update migrate seed deploy-bundled run serve chromium test test-postgres lint bench diagrams clean
+.PHONY: install translations translations-update migrate seed deploy-bundled run serve chromium fonts test test-postgres lint bench diagrams clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,11 +56,18 @@ chromium:
 		|| { apt-get update -qq && apt-get install -y --no-install-recommends chromium >/dev/null; }; } || \
 		echo "no Chromium at $(CHROMIUM): the browser tests will fail (apt-get install chromium as root, or set LIETA_CHROMIUM)"
 
-test: translations chromium
+# The register's PDFs (evidence list, QR labels) are set in DejaVu Sans, which has the Latvian letters.
+DEJAVU ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+fonts:
+	@test -f "$(DEJAVU)" || { [ "$$(id -u)" = 0 ] && { apt-get install -y --no-install-recommends fonts-dejavu-core >/dev/null \
+		|| { apt-get update -qq && apt-get install -y --no-install-recommends fonts-dejavu-core >/dev/null; }; }; } || \
+		echo "no DejaVu Sans at $(DEJAVU): the register's PDF tests will fail (apt-get install fonts-dejavu-core as root)"
+
+test: translations chromium fonts
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 # The second CI pass: every test that touches the database, on PostgreSQL.
-test-postgres: translations
+test-postgres: translations fonts
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "db or postgres_only"
 
 lint: install

@@ -9,6 +9,7 @@ from engine.models.incident import Incident, IncidentStatus
 from engine.models.instance import InstanceStatus, ProcessInstance
 from engine.models.lease import Lease
 from engine.models.message import Message, MessageCatalogueEntry, MessageStatus, MessageWait
+from engine.models.property import CustodyAcknowledgement, CustodyEvent, PropertyItem
 from engine.models.task import HumanTask, TaskState
 from engine.models.timer import Timer, TimerStatus
 from engine.models.user import ApiToken, AuthRevision, User, UserRole
@@ -21,6 +22,8 @@ __all__ = [
     "Classifier",
     "ClassifierEntry",
     "ClassifierVersion",
+    "CustodyAcknowledgement",
+    "CustodyEvent",
     "Institution",
     "ProcessSupervisor",
     "Role",
@@ -41,6 +44,7 @@ __all__ = [
     "InstanceStatus",
     "ProcessDefinition",
     "ProcessInstance",
+    "PropertyItem",
     "TaskState",
     "User",
     "UserRole",

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine import audit
 from engine.budgets import DEFAULT_BUDGETS, ExecutionBudgets
 from engine.clock import Clock, SystemClock
+from engine.models import Message, ProcessInstance
 from engine.service_registry import ServiceRegistry
 from engine.specs import SpecCache
 from engine.workflow_cache import WorkflowCache
@@ -69,6 +70,7 @@ class Engine:
         from engine.services.instances import InstanceService
         from engine.services.message_catalogue import CatalogueService
         from engine.services.messages import MessageService
+        from engine.services.property_register import PropertyRegisterService
         from engine.services.sign_in import SignInService
         from engine.services.supervision import SupervisionService
         from engine.services.tasks import TaskService
@@ -102,6 +104,10 @@ class Engine:
         self.messages = MessageService(self)
         self.incidents = IncidentService(self)
         self.classifiers = ClassifierService(self)
+        self.property_register = PropertyRegisterService(self)
+        # Called with (instance, message row) for each message a case throws, in the sender's
+        # transaction: what must change with a hand-over changes in the same commit.
+        self.thrown_listeners: list[Callable[[ProcessInstance, Message], None]] = []
 
     def close(self) -> None:
         """Stop what the engine owns that outlives a request (the sandbox's evaluator processes)."""

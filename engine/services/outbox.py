@@ -44,6 +44,8 @@ def store_thrown(engine: Engine, instance: ProcessInstance, workflow: BpmnWorkfl
         session.add(row)
         if problem is None:
             rows.append(row)
+            for listener in engine.thrown_listeners:
+                listener(instance, row)
             continue
         element = _throwing_element(engine, instance, message.name)
         audit.record(

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
         inbox,
         modeler,
         processes,
+        register,
         security,
         signin,
         start,
@@ -36,7 +37,7 @@ def init_app(app: Flask) -> None:
     bp = make_blueprint()
     security.init_app(app)
     formatting.init_app(app)
-    for module in (signin, inbox, tasks, cases, start, fees, decisions, processes, modeler, admin, admin_people,
+    for module in (signin, inbox, tasks, cases, register, start, fees, decisions, processes, modeler, admin, admin_people,
                    calendar):
         module.register(bp)
     errors.register(bp)

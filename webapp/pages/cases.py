@@ -30,6 +30,11 @@ EVENTS = {
     "incident_retried": _l("retried after an error"),
     "incident_skipped": _l("skipped a failed step"),
     "instance_terminated": _l("stopped the case"),
+    "item_registered": _l("registered an item of the property register"),
+    "item_moved": _l("handed over an item"),
+    "item_transferred_with_case": _l("an item went with the case"),
+    "item_returned_to_owner": _l("returned an item to its owner"),
+    "item_acknowledged": _l("acknowledged receiving an item"),
 }
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
