@@ -147,8 +147,9 @@ def test_the_compensation_decision_is_issued_sealed_by_the_process(api, granted)
     assert [d["format"] for d in made_now] == ["pdf", "docx"]
     listed = api.get(f"/api/v1/process-instances/{granted.id}/documents", as_user="comp_officer")
     assert listed.status_code == 200
-    assert [(d["id"], d["sha256"], d["sealed"], d["created_by"]) for d in listed.json] == [
-        (d["document_id"], d["sha256"], d["format"] == "pdf", "system") for d in made_now]
+    # Made in one change, at one moment: the list is ordered by time, then id.
+    assert [(d["id"], d["sha256"], d["sealed"], d["created_by"]) for d in listed.json] == sorted(
+        (d["document_id"], d["sha256"], d["format"] == "pdf", "system") for d in made_now)
     for document in listed.json:
         content = api.get(f"/api/v1/documents/{document['id']}/content", as_user="clerk")
         assert content.status_code == 200
