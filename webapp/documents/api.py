@@ -18,7 +18,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine import audit
-from engine.errors import N_, NotFound, PermissionDenied
+from engine.errors import N_, InvalidInput, NotFound, PermissionDenied, field_error
 from engine.services.access import Standing
 from engine.services.transaction import atomic
 from webapp.api.presenters import reader
@@ -92,7 +92,11 @@ class CaseDocumentsView(MethodView):
         """Make a document from the case's data now (staff whose role issues the template)."""
         engine, actor = get_engine(), current_user()
         instance, standing = engine.access.readable(actor, instance_id)
-        template = service.load_template(body["template"])
+        try:
+            template = service.load_template(body["template"])
+        except NotFound as err:  # the body names it, not the path: invalid input, not a missing page
+            raise InvalidInput(N_("the document could not be made"), [field_error(
+                "/template", N_("there is no document template named %(name)s"), name=body["template"])]) from err
         if standing < Standing.SUPERVISOR and not (set(template.issuers) & set(actor.roles)):
             raise PermissionDenied(N_("your roles do not issue the document %(template)s"),
                                    params={"template": template.name})
