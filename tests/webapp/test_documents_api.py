@@ -189,3 +189,12 @@ def test_production_needs_the_seal_files(tmp_path):
     key.write_text("x")
     settings = Settings.from_env(str(tmp_path), environ={**env, "LIETA_SEAL_CERT": str(cert), "LIETA_SEAL_KEY": str(key)})
     assert settings.seal_cert_file == str(cert)
+
+
+@pytest.mark.parametrize(("language", "message"), [
+    ("lv", "jūsu lomas neizdod dokumentu start_decision"), ("en", "your roles do not issue the document start_decision")])
+def test_a_refusal_is_said_in_the_users_language(api, case, language, message):
+    response = api.post(f"/api/v1/process-instances/{case}/documents?lang={language}", as_user="clerk",
+                        json={"template": "start_decision"})
+    assert response.status_code == 403
+    assert response.json["message"] == message
