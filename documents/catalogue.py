@@ -26,6 +26,7 @@ from documents.templating import check_source
 
 BUNDLED = Path(__file__).parent / "templates"
 NAME = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+DECLARATION = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 MAX_MANIFEST = 64 * 1024
 MAX_HTML = 256 * 1024
 MAX_DOCX = 2 * 1024 * 1024
@@ -77,6 +78,11 @@ def check_docx(data: bytes, what: str) -> None:
         raise TemplateRefused(f"{what} unpacks to more than {MAX_DOCX_UNPACKED // 1024 // 1024} MiB", template=what)
     if "word/document.xml" not in {entry.filename for entry in entries}:
         raise TemplateRefused(f"{what} has no word/document.xml: it is not a Word document", template=what)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for entry in entries:
+            if entry.filename.endswith((".xml", ".rels")) and DECLARATION.search(archive.read(entry)):
+                raise TemplateRefused(f"{what}: {entry.filename} declares a DOCTYPE or entities, which a template "
+                                      "may not (they can reach files)", template=what)
 
 
 def load(folder: Path, name: str) -> Template:

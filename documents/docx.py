@@ -8,18 +8,34 @@ does opens a file or a socket (a linked image in a template stays a link and is 
 from __future__ import annotations
 
 import io
+import re
 
 from documents.errors import RenderRefused
 from documents.templating import budget, environment
 
 MAX_OUTPUT_BYTES = 20 * 1024 * 1024
+DECLARATION = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+
+
+def _document_class():
+    from docxtpl import DocxTemplate
+
+    class SafeDocxTemplate(DocxTemplate):
+        def build_xml(self, context, jinja_env=None):
+            # docxtpl re-parses the filled-in XML with a parser of its own; a DOCTYPE written by the
+            # template (`|safe` text) could declare entities there, so none may come out.
+            xml = super().build_xml(context, jinja_env)
+            if DECLARATION.search(xml):
+                raise RenderRefused("a document template may not declare a DOCTYPE or entities")
+            return xml
+
+    return SafeDocxTemplate
 
 
 def render_docx(template: bytes, values: dict, what: str) -> bytes:
-    from docxtpl import DocxTemplate
     from lxml.etree import XMLSyntaxError
 
-    document = DocxTemplate(io.BytesIO(template))
+    document = _document_class()(io.BytesIO(template))
     out = io.BytesIO()
     try:
         with budget(what):

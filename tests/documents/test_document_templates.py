@@ -165,3 +165,25 @@ def test_a_manifest_naming_another_template_is_refused(tmp_path):
                                          "title_en": "b"}, document_html="x")
     with pytest.raises(TemplateRefused, match="whose name is"):
         catalogue.load(folder, "decision")
+
+
+def _with_doctype(docx: bytes) -> bytes:
+    source, out = zipfile.ZipFile(io.BytesIO(docx)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "word/document.xml":
+                data = data.replace(b"?>", b'?><!DOCTYPE w [<!ENTITY e SYSTEM "file:///etc/hostname">]>', 1)
+            target.writestr(entry, data)
+    return out.getvalue()
+
+
+def test_a_docx_declaring_entities_is_refused(tmp_path):
+    folder = _folder(tmp_path, document_docx=_with_doctype(_docx("{{ n }}")))
+    with pytest.raises(TemplateRefused, match="declares a DOCTYPE or entities"):
+        catalogue.load(folder, "decision")
+
+
+def test_a_docx_template_cannot_write_a_doctype_through_its_text():
+    with pytest.raises(RenderRefused, match="DOCTYPE"):
+        render_docx(_docx("{{ ('<!DOC' ~ 'TYPE w>')|safe }}"), {}, "sneaky")
