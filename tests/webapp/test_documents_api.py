@@ -198,3 +198,17 @@ def test_a_refusal_is_said_in_the_users_language(api, case, language, message):
                         json={"template": "start_decision"})
     assert response.status_code == 403
     assert response.json["message"] == message
+
+
+def test_the_templates_command_checks_each_template(api, tmp_path):
+    listed = cli(api, "documents", "templates")
+    assert listed.exit_code == 0, listed.output
+    assert "compensation_decision 1.0 (pdf, docx): Lēmums par valsts kompensācijas izmaksu cietušajam" in listed.output
+    broken = tmp_path / "start_decision"
+    broken.mkdir()
+    (broken / "template.json").write_text('{"name": "start_decision"}')
+    settings = api.app.config["LIETA_SETTINGS"]
+    api.app.config["LIETA_SETTINGS"] = dataclasses.replace(settings, document_templates_dir=str(tmp_path))
+    result = cli(api, "documents", "templates")
+    assert result.exit_code == 1
+    assert "start_decision: start_decision/template.json needs a text 'version'" in result.output
