@@ -5,8 +5,10 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     LIETA_INSTANCE_PATH=/app/instance LIETA_SCHEDULER=1 PORT=5000
 
-# DejaVu Sans: the register's PDFs (evidence list, QR labels) need a font with the Latvian letters.
-RUN apt-get update && apt-get install -y --no-install-recommends fonts-dejavu-core \
+# WeasyPrint's system libraries, and DejaVu (every Latvian letter) for the generated decisions
+# (docs/documents.md) and the register's PDFs (evidence list, QR labels).
+RUN apt-get update && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --create-home --uid 10001 lieta
 WORKDIR /app

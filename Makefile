@@ -8,7 +8,7 @@ MIGRATIONS := webapp/migrations
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 PYTEST_WORKERS ?= 2
 
-.PHONY: install translations translations-update migrate seed deploy-bundled run serve chromium fonts test test-postgres lint bench diagrams clean
+.PHONY: install translations translations-update migrate seed deploy-bundled run serve chromium document-libs test test-postgres lint bench diagrams clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,18 +56,20 @@ chromium:
 		|| { apt-get update -qq && apt-get install -y --no-install-recommends chromium >/dev/null; }; } || \
 		echo "no Chromium at $(CHROMIUM): the browser tests will fail (apt-get install chromium as root, or set LIETA_CHROMIUM)"
 
-# The register's PDFs (evidence list, QR labels) are set in DejaVu Sans, which has the Latvian letters.
-DEJAVU ?= /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
-fonts:
-	@test -f "$(DEJAVU)" || { [ "$$(id -u)" = 0 ] && { apt-get install -y --no-install-recommends fonts-dejavu-core >/dev/null \
-		|| { apt-get update -qq && apt-get install -y --no-install-recommends fonts-dejavu-core >/dev/null; }; }; } || \
-		echo "no DejaVu Sans at $(DEJAVU): the register's PDF tests will fail (apt-get install fonts-dejavu-core as root)"
+# WeasyPrint (PDF documents) needs Pango and HarfBuzz's subsetter; the decisions and the register's PDFs
+# (evidence list, QR labels) use the DejaVu fonts (every Latvian letter). Installed now when missing and run as root (as CI is), like chromium.
+DOCUMENT_PACKAGES = libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+document-libs:
+	@dpkg -s $(DOCUMENT_PACKAGES) >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && \
+		{ apt-get install -y --no-install-recommends $(DOCUMENT_PACKAGES) >/dev/null \
+		|| { apt-get update -qq && apt-get install -y --no-install-recommends $(DOCUMENT_PACKAGES) >/dev/null; }; }; } || \
+		echo "missing $(DOCUMENT_PACKAGES): the document tests will fail (apt-get install them as root)"
 
-test: translations chromium fonts
+test: translations chromium document-libs
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q
 
 # The second CI pass: every test that touches the database, on PostgreSQL.
-test-postgres: translations fonts
+test-postgres: translations document-libs
 	TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q -m "db or postgres_only"
 
 lint: install

@@ -57,7 +57,19 @@ def create_app(test_config: dict | None = None, clock: Clock | None = None) -> F
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=settings.proxy_hops, x_proto=settings.proxy_hops)
 
-    from webapp import access, cli, database, engine_ext, i18n, pages, publication, register, resources, scheduler
+    from webapp import (
+        access,
+        cli,
+        database,
+        documents,
+        engine_ext,
+        i18n,
+        pages,
+        publication,
+        register,
+        resources,
+        scheduler,
+    )
     from webapp.api import init_app as init_api
     from webapp.extensions import db, migrate
 
@@ -71,6 +83,7 @@ def create_app(test_config: dict | None = None, clock: Clock | None = None) -> F
     resources.init_app(app)
     publication.init_app(app)
     register.init_app(app)
+    documents.init_app(app)
     access.init_app(app)
     pages.init_app(app)
     scheduler.init_app(app)

@@ -65,6 +65,12 @@ class Settings:
     fee_rates_file: str = ""  # empty: the scale bundled with the code (engine/fees/rates.json)
 
     legal_aid_max_rounds: int = 3
+    document_templates_dir: str = ""  # empty: the templates bundled with the code (documents/templates)
+    document_institution: str = "Lieta (demo)"
+    document_place: str = "Rīga"
+    seal_cert_file: str = ""  # empty in demo mode: a self-signed demo certificate in the instance folder
+    seal_key_file: str = ""
+    seal_key_passphrase: str = ""
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -106,6 +112,12 @@ class Settings:
         "fee_rates_file": "LIETA_FEE_RATES_FILE",
 
         "legal_aid_max_rounds": "LIETA_LEGAL_AID_MAX_ROUNDS",
+        "document_templates_dir": "LIETA_DOCUMENT_TEMPLATES",
+        "document_institution": "LIETA_DOCUMENT_INSTITUTION",
+        "document_place": "LIETA_DOCUMENT_PLACE",
+        "seal_cert_file": "LIETA_SEAL_CERT",
+        "seal_key_file": "LIETA_SEAL_KEY",
+        "seal_key_passphrase": "LIETA_SEAL_KEY_PASSPHRASE",
     }
 
     @classmethod
@@ -127,12 +139,16 @@ class Settings:
                 name for name, ok in (
                     ("DATABASE_URL", bool(settings.database_url)),
                     ("LIETA_SECRET_KEY", settings.secret_key != cls.secret_key and len(settings.secret_key) >= 16),
+                    # Generated decisions carry the institution's seal; a demo certificate is never made here.
+                    ("LIETA_SEAL_CERT", bool(settings.seal_cert_file) and Path(settings.seal_cert_file).is_file()),
+                    ("LIETA_SEAL_KEY", bool(settings.seal_key_file) and Path(settings.seal_key_file).is_file()),
                 ) if not ok
             ]
             if missing:
                 raise SettingsError(
                     "production start-up needs these settings: " + ", ".join(missing)
-                    + " (LIETA_SECRET_KEY must be at least 16 characters)"
+                    + " (LIETA_SECRET_KEY must be at least 16 characters; LIETA_SEAL_CERT and LIETA_SEAL_KEY must"
+                    " name the files of the institution's seal certificate and its private key)"
                 )
         if not settings.database_url:
             path = Path(instance_path) / "lieta.sqlite3"

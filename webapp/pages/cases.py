@@ -11,9 +11,13 @@ from flask_babel import lazy_gettext as _l
 from lxml import etree
 from sqlalchemy import select
 
+from engine import audit
 from engine.bundle import parse_xml
 from engine.errors import N_, NotFound
 from engine.models import HumanTask, ProcessDefinition, TaskState
+from engine.services.transaction import atomic
+from webapp.documents import service as documents_service
+from webapp.documents.models import CaseDocument
 from webapp.engine_ext import get_engine
 from webapp.pages.signin import signed_in_user, staff_page
 
@@ -35,6 +39,7 @@ EVENTS = {
     "item_transferred_with_case": _l("an item went with the case"),
     "item_returned_to_owner": _l("returned an item to its owner"),
     "item_acknowledged": _l("acknowledged receiving an item"),
+    "document_generated": _l("issued a document"),
 }
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 
@@ -70,6 +75,7 @@ def case_page(instance_id: str):
         "pages/case.html", instance=view.instance, data=view.data, history=history, process=process,
         ready=ready, completed=" ".join(completed), current=" ".join(current),
         incidents=engine.instances.open_incidents(instance_id), pretty=_pretty, event_label=event_label,
+        documents=documents_service.documents_of(engine.session(), instance_id),
     )
 
 
@@ -108,6 +114,24 @@ def diagram(instance_id: str):
     return Response(xml, mimetype="application/xml", headers={"Cache-Control": "private, max-age=300"})
 
 
+@staff_page
+def document(instance_id: str, document_id: str):
+    """A case's document for the signed-in reader of the case (404 to anyone else), access-logged."""
+    engine, actor = get_engine(), signed_in_user()
+    engine.instances.get(actor, instance_id)
+    row = engine.session().get(CaseDocument, document_id)
+    if row is None or row.instance_id != instance_id:
+        raise NotFound(N_("document %(document)s does not exist"), params={"document": document_id})
+    content = documents_service.content_of(engine.session(), row)
+    session = engine.session()
+    with atomic(session, N_("the download could not be logged")):
+        audit.record(session, engine.clock.now(), actor.username, "document_downloaded", instance_id=instance_id,
+                     kind="access", data={"document_id": row.id, "sha256": row.sha256, **_via()})
+    return Response(content, mimetype=row.media_type, headers={
+        "Content-Disposition": f'attachment; filename="{row.file_name}"', "Cache-Control": "private, no-store"})
+
+
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/cases/<string:instance_id>", "case", case_page)
+    bp.add_url_rule("/cases/<string:instance_id>/documents/<string:document_id>", "case_document", document)
     bp.add_url_rule("/cases/<string:instance_id>/diagram.bpmn", "diagram", diagram)
