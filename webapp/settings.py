@@ -65,6 +65,10 @@ class Settings:
     fee_rates_file: str = ""  # empty: the scale bundled with the code (engine/fees/rates.json)
 
     legal_aid_max_rounds: int = 3
+    # Four-eyes approval of new process versions: when not given, on in production and whenever
+    # demo mode is off, off in demo mode (so `make run` and the tests deploy directly).
+    four_eyes_approval: bool = False
+    migration_batch: int = 50
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -106,6 +110,8 @@ class Settings:
         "fee_rates_file": "LIETA_FEE_RATES_FILE",
 
         "legal_aid_max_rounds": "LIETA_LEGAL_AID_MAX_ROUNDS",
+        "four_eyes_approval": "LIETA_FOUR_EYES",
+        "migration_batch": "LIETA_MIGRATION_BATCH",
     }
 
     @classmethod
@@ -121,6 +127,9 @@ class Settings:
             except (ValueError, SettingsError) as err:
                 raise SettingsError(f"{cls.ENV_NAMES[f.name]}: {err}") from err
         values.update(overrides or {})
+        if "four_eyes_approval" not in values:
+            env = values.get("env", cls.env)
+            values["four_eyes_approval"] = env == "production" or not values.get("demo_mode", cls.demo_mode)
         settings = cls(**values)
         if settings.env == "production":
             missing = [

@@ -12,6 +12,14 @@ from engine.models.message import Message, MessageCatalogueEntry, MessageStatus,
 from engine.models.task import HumanTask, TaskState
 from engine.models.timer import Timer, TimerStatus
 from engine.models.user import ApiToken, AuthRevision, User, UserRole
+from engine.models.versions import (
+    ItemStatus,
+    MigrationStatus,
+    VersionMigration,
+    VersionMigrationItem,
+    VersionReview,
+    VersionStatus,
+)
 
 __all__ = [
     "ApiToken",
@@ -44,4 +52,10 @@ __all__ = [
     "TaskState",
     "User",
     "UserRole",
+    "ItemStatus",
+    "MigrationStatus",
+    "VersionMigration",
+    "VersionMigrationItem",
+    "VersionReview",
+    "VersionStatus",
 ]

@@ -27,7 +27,7 @@ from engine.models import (
 from engine.roles import roles_for_lane
 from engine.sandbox.limits import data_errors
 from engine.serialization import to_plain
-from engine.services import lanes
+from engine.services import approvals, lanes
 from engine.services.access import AccessService
 from engine.services.change import unit_of_work
 from engine.services.runner import advance
@@ -74,6 +74,7 @@ class InstanceService:
                 raise NotFound(N_("version %(version)s of process %(process)r is not deployed"),
                                params={"version": version, "process": process_id})
             raise NotFound(N_("process %(process)r is not deployed"), params={"process": process_id})
+        approvals.check_startable(session, definition_row)
         definition = self.engine.specs.get(session, definition_row.id)
         if not self.may_start(actor, definition):
             needed = sorted(self.starting_roles(definition) or self.lane_roles(definition))
