@@ -284,6 +284,7 @@ def init_app(app: Flask) -> None:
     from webapp.backup import backup_cli
     from webapp.classifiers_cli import classifiers_cli
     from webapp.directory_cli import roles_cli
+    from webapp.versions_cli import approve  # noqa: F401 - adds the version commands to `processes`
 
     for group in (users_cli, processes_cli, tasks_cli, timers_cli, incidents_cli, messages_cli, roles_cli,
                   audit_cli, backup_cli, classifiers_cli):

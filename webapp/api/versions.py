@@ -89,16 +89,6 @@ class MigrationCaseSchema(Schema):
     changes = fields.Dict(allow_none=True, metadata={"description": "the elements it waits at and what changed there"})
 
 
-class MigrationDryRunSchema(Schema):
-    process_id = fields.String()
-    from_version = fields.Integer()
-    to_version = fields.Integer()
-    dry_run = fields.Boolean()
-    movable = fields.Integer()
-    not_movable = fields.Integer()
-    results = fields.List(fields.Nested(MigrationCaseSchema))
-
-
 class MigrationJobSchema(Schema):
     id = fields.String()
     process_id = fields.String()
@@ -114,6 +104,14 @@ class MigrationJobSchema(Schema):
     moved = fields.Integer()
     refused = fields.Integer()
     results = fields.List(fields.Nested(MigrationCaseSchema))
+
+
+class MigrationAnswerSchema(MigrationJobSchema):
+    """A dry run (200: `dry_run`, `movable`, `not_movable` and per case `movable`) or the queued job (202)."""
+
+    dry_run = fields.Boolean()
+    movable = fields.Integer()
+    not_movable = fields.Integer()
 
 
 def _shown(results: list[dict]) -> list[dict]:
@@ -168,8 +166,8 @@ class DiffView(MethodView):
 @blp.route(f"{BASE}/migrations")
 class MigrationsView(MethodView):
     @blp.arguments(MigrationRequestSchema)
-    @blp.response(202, MigrationJobSchema, description="the job was queued; follow it at …/migrations/{job_id}")
-    @blp.alt_response(200, schema=MigrationDryRunSchema, description="dry run: per case, whether it can move and what would change")
+    @blp.response(202, MigrationAnswerSchema, description="the job was queued; follow it at …/migrations/{job_id}")
+    @blp.alt_response(200, schema=MigrationAnswerSchema, description="dry run: per case, whether it can move and what would change")
     @blp.alt_response(409, description="the target version is not approved")
     def post(self, body, process_id):
         """Move the running cases on `from_version` (or the named ones) to `to_version` (process analyst or admin)."""
