@@ -27,7 +27,12 @@ class DeployedProcess:
     process_id: str
     version: int
     new: bool
-    status: str = VersionStatus.APPROVED
+
+    def reviewed(self, status: str) -> DeployedProcess:
+        """With four-eyes approval on, the answer says where each version stands; without it
+        every version is approved at once and the answer keeps its shape (no `status`)."""
+        self.status = status
+        return self
 
 
 @dataclass
@@ -93,7 +98,7 @@ class DeploymentService:
                 # uploading them again asks for a second review.
                 latest_status = approvals.status_of(session, latest.id) if latest is not None else None
                 if latest is not None and latest.sha256 == process.sha256 and latest_status != VersionStatus.REJECTED:
-                    results.append(DeployedProcess(process.process_id, latest.version, new=False, status=latest_status))
+                    results.append(self._reviewed(DeployedProcess(process.process_id, latest.version, new=False), latest_status))
                     continue
                 row = ProcessDefinition(
                     process_id=process.process_id,
@@ -107,9 +112,8 @@ class DeploymentService:
                 )
                 session.add(row)
                 fresh.append((row, process))
-                proposed = self.engine.settings.four_eyes_approval
-                results.append(DeployedProcess(process.process_id, row.version, new=True,
-                                               status=VersionStatus.PROPOSED if proposed else VersionStatus.APPROVED))
+                results.append(self._reviewed(DeployedProcess(process.process_id, row.version, new=True),
+                                              VersionStatus.PROPOSED))
             if fresh and self.engine.settings.four_eyes_approval:
                 approvals.propose(session, actor, [row for row, _process in fresh], now)
             audit.record(
@@ -124,6 +128,9 @@ class DeploymentService:
             self.engine.specs.put(row, process.spec, process.subprocess_specs)
         warnings = [w for w in bundle.problems if w.severity == "warning"]
         return DeploymentResult(deployment.id, results, warnings)
+
+    def _reviewed(self, process: DeployedProcess, status: str) -> DeployedProcess:
+        return process.reviewed(status) if self.engine.settings.four_eyes_approval else process
 
     def definitions(self) -> list[ProcessDefinition]:
         return list(
