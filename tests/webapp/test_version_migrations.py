@@ -227,3 +227,38 @@ def test_bad_requests_are_refused_with_a_sentence(api, cases, body, status):
 def test_only_an_analyst_or_admin_moves_cases(api, cases):
     assert migrate(api, as_user="clerk", dry_run=True).status_code == 403
     assert migrate(api, as_user="admin", dry_run=True).status_code == 200
+
+
+def test_the_cli_dry_run_and_real_run(app, cases):
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["processes", "migrate", PROCESS, "--from", "1", "--to", "2", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert dry.output.splitlines()[-1] == "130 movable, 70 not movable"
+    chosen = [cases["wait"][0], cases["legacy"][0]]
+    real = runner.invoke(args=["processes", "migrate", PROCESS, "--from", "1", "--to", "2", "--as", "analyst",
+                               *[arg for i in chosen for arg in ("--instance", i)]])
+    assert real.exit_code == 0, real.output
+    lines = real.output.splitlines()
+    assert lines[0] == f"{chosen[0]}  moved"
+    assert lines[1].startswith(f"{chosen[1]}  refused: /elements/legacy: element legacy")
+    assert lines[2].endswith("1 moved, 1 refused, 0 pending")
+    refused = runner.invoke(args=["processes", "migrate", PROCESS, "--from", "1", "--to", "9"])
+    assert refused.exit_code == 2 and "not deployed" in refused.output
+
+
+def test_the_scheduler_moves_a_job_a_batch_per_round(app, cases):
+    from webapp.scheduler import run_engine_jobs
+
+    with app.app_context():
+        engine = app.extensions["lieta_engine"]
+        analyst = engine.users.by_username("analyst")
+        job = engine.migrations.request(analyst, PROCESS, 1, 2, cases["intake"])  # 60 cases, batches of 50
+        job_id = job.id
+    assert run_engine_jobs(app, "holder-a")["migrated"] == 50
+    assert run_engine_jobs(app, "holder-b")["migrated"] == 0  # holder-a's claim has not lapsed
+    assert run_engine_jobs(app, "holder-a")["migrated"] == 10
+    assert run_engine_jobs(app, "holder-a")["migrated"] == 0
+    with app.app_context():
+        engine = app.extensions["lieta_engine"]
+        state = engine.migrations.job(engine.users.by_username("admin"), PROCESS, job_id)
+        assert (state["status"], state["moved"], state["pending"]) == ("done", 60, 0)

@@ -185,3 +185,26 @@ def test_the_diff_of_a_bundled_process_against_an_edited_copy(four_eyes):
     assert body["decisions"] == {"added": [], "removed": [], "changed": []}
     assert api.get(f"/api/v1/process-definitions/{process}/versions/2/diff", as_user="clerk").status_code == 403
     assert api.get(f"/api/v1/process-definitions/{process}/versions/9/diff", as_user="analyst").status_code == 404
+
+
+def test_the_cli_reviews_as_a_named_person(four_eyes):
+    api = four_eyes
+    api.deploy({"linear.bpmn": linear_process(tasks=1)}, as_user="analyst")
+    api.deploy({"linear.bpmn": linear_process(tasks=2)}, as_user="analyst")
+    runner = api.app.test_cli_runner()
+    own = runner.invoke(args=["processes", "approve", "linear", "1", "--as", "analyst", "--comment", "mine"])
+    assert own.exit_code == 2 and "uploaded" in own.output
+    assert runner.invoke(args=["processes", "approve", "linear", "1", "--as", "nobody", "--comment", "x"]).exit_code == 2
+    approved = runner.invoke(args=["processes", "approve", "linear", "1", "--as", "analyst2", "--comment", "ok"])
+    assert approved.exit_code == 0, approved.output
+    diff = runner.invoke(args=["processes", "diff", "linear", "2"])
+    assert diff.exit_code == 0, diff.output
+    body = json.loads(diff.output)
+    assert (body["against"], [e["id"] for e in body["elements"]["added"]]) == (1, ["task_2"])
+    rejected = runner.invoke(args=["processes", "reject", "linear", "2", "--as", "admin", "--comment", "not needed"])
+    assert rejected.exit_code == 0, rejected.output
+    listed = runner.invoke(args=["processes", "versions", "linear"])
+    assert listed.output.splitlines() == [
+        "v1  approved current  proposed by analyst by analyst2: ok",
+        "v2  rejected  proposed by analyst by admin: not needed",
+    ]
