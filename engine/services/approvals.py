@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from engine import audit
 from engine.errors import N_, Conflict, InvalidInput, NotFound, PermissionDenied, field_error
-from engine.models import Deployment, ProcessDefinition, User, VersionReview, VersionStatus
+from engine.models import ProcessDefinition, User, VersionReview, VersionStatus
 from engine.roles import ADMIN, PROCESS_ANALYST
 from engine.services.transaction import atomic
 from engine.version_diff import VersionDiff, diff_versions, element_kind
@@ -91,17 +91,16 @@ class ApprovalService:
 
     def versions(self, actor: User, process_id: str) -> list[dict]:
         """Every version of a process with its review, oldest first."""
-        self._analyst(actor)
         session = self.engine.session()
         rows = session.execute(
-            select(ProcessDefinition, VersionReview, Deployment)
+            select(ProcessDefinition, VersionReview)
             .join(VersionReview, VersionReview.definition_id == ProcessDefinition.id, isouter=True)
-            .join(Deployment, Deployment.id == ProcessDefinition.deployment_id)
             .where(ProcessDefinition.process_id == process_id)
             .order_by(ProcessDefinition.version)
         ).all()
         if not rows:
             raise NotFound(N_("process %(process)r is not deployed"), params={"process": process_id})
+        self._analyst(actor)
         current = session.scalar(current_version_query(process_id))
         return [
             {
@@ -113,7 +112,7 @@ class ApprovalService:
                 "decided_at": review.decided_at if review else None,
                 "comment": review.comment if review else None,
             }
-            for row, review, _deployment in rows
+            for row, review in rows
         ]
 
     def approve(self, actor: User, process_id: str, version: int, comment: str) -> VersionReview:
@@ -123,23 +122,24 @@ class ApprovalService:
         return self._decide(actor, process_id, version, comment, VersionStatus.REJECTED)
 
     def _decide(self, actor: User, process_id: str, version: int, comment: str, decision: VersionStatus) -> VersionReview:
-        self._analyst(actor)
+        # In the contract's order: 404, 403 (also the uploader), 422, 409.
         row = self.version(process_id, version)
-        comment = (comment or "").strip() if isinstance(comment, str) else ""
+        self._analyst(actor)
+        session = self.engine.session()
+        review = session.get(VersionReview, row.id, populate_existing=True)
+        if review is not None and review.proposed_by == actor.username:
+            # The point of the second pair of eyes: nobody approves their own upload.
+            raise PermissionDenied(N_("the person who uploaded a version may not approve or reject it"))
+        comment = comment.strip() if isinstance(comment, str) else ""
         if not comment:
             raise InvalidInput(N_("a comment is required to approve or reject a version"), [field_error("/comment", N_("required"))])
         if len(comment) > MAX_COMMENT:
             raise InvalidInput(N_("the comment is longer than %(limit)s characters"), [field_error("/comment", N_("too long"))],
                                params={"limit": MAX_COMMENT})
-        session = self.engine.session()
-        review = session.get(VersionReview, row.id, populate_existing=True)
         if review is None or review.status != VersionStatus.PROPOSED:
             status = review.status if review is not None else VersionStatus.APPROVED
             raise Conflict(N_("version %(version)s of process %(process)r is already %(status)s"),
                            params={"version": version, "process": process_id, "status": status})
-        if review.proposed_by == actor.username:
-            # The point of the second pair of eyes: nobody approves their own upload.
-            raise PermissionDenied(N_("the person who uploaded a version may not approve or reject it"))
         if decision == VersionStatus.APPROVED:
             current = session.scalar(current_version_query(process_id))
             if current is not None and current.version > version:
@@ -156,10 +156,10 @@ class ApprovalService:
 
     def diff(self, actor: User, process_id: str, version: int, against: int | None = None) -> dict:
         """The version compared with the current approved one (or with `against`)."""
-        self._analyst(actor)
         session = self.engine.session()
         row = self.version(process_id, version)
         base = self.version(process_id, against) if against is not None else session.scalar(current_version_query(process_id))
+        self._analyst(actor)
         result = {"process_id": process_id, "version": version, "status": status_of(session, row.id),
                   "against": base.version if base is not None else None}
         new = self.engine.specs.get(session, row.id)

@@ -74,12 +74,12 @@ class InstanceService:
                 raise NotFound(N_("version %(version)s of process %(process)r is not deployed"),
                                params={"version": version, "process": process_id})
             raise NotFound(N_("process %(process)r is not deployed"), params={"process": process_id})
-        approvals.check_startable(session, definition_row)
         definition = self.engine.specs.get(session, definition_row.id)
         if not self.may_start(actor, definition):
             needed = sorted(self.starting_roles(definition) or self.lane_roles(definition))
             raise PermissionDenied(N_("starting process %(process)r needs one of the roles: %(roles)s"),
                                    params={"process": process_id, "roles": ", ".join(needed)})
+        approvals.check_startable(session, definition_row)
         if data is not None and not isinstance(data, dict):
             raise InvalidInput(N_("`data` must be a JSON object"), [field_error("/data", N_("must be an object"))])
         reserved = lanes.reserved_fields_in(data or {})

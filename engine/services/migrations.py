@@ -61,6 +61,11 @@ class _Unmovable(Exception):
         self.changes = changes
 
 
+def _may_move(actor: User) -> None:
+    if actor.is_service_account or not (actor.holds(ADMIN) or actor.holds(PROCESS_ANALYST)):
+        raise PermissionDenied(N_("moving cases to another version needs the process_analyst or admin role"))
+
+
 class MigrationService:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -68,14 +73,13 @@ class MigrationService:
     # --- asking ------------------------------------------------------------------------------
 
     def _versions(self, actor: User, process_id: str, from_version, to_version) -> tuple[LoadedDefinition, LoadedDefinition]:
-        if actor.is_service_account or not (actor.holds(ADMIN) or actor.holds(PROCESS_ANALYST)):
-            raise PermissionDenied(N_("moving cases to another version needs the process_analyst or admin role"))
         session = self.engine.session()
         rows = {}
         for name, number in (("from_version", from_version), ("to_version", to_version)):
             if not isinstance(number, int) or isinstance(number, bool) or number < 1:
                 raise InvalidInput(N_("a version is a whole number from 1"), [field_error(f"/{name}", N_("must be a whole number from 1"))])
             rows[name] = self.engine.approvals.version(process_id, number)
+        _may_move(actor)
         if from_version == to_version:
             raise InvalidInput(N_("the cases are already on that version"),
                                [field_error("/to_version", N_("must differ from from_version"))])
@@ -171,12 +175,11 @@ class MigrationService:
         return job
 
     def job(self, actor: User, process_id: str, job_id: str) -> dict:
-        if actor.is_service_account or not (actor.holds(ADMIN) or actor.holds(PROCESS_ANALYST)):
-            raise PermissionDenied(N_("moving cases to another version needs the process_analyst or admin role"))
         session = self.engine.session()
         job = session.get(VersionMigration, job_id, populate_existing=True)
         if job is None or job.process_id != process_id:
             raise NotFound(N_("migration %(job)s does not exist"), params={"job": job_id})
+        _may_move(actor)
         items = list(session.scalars(select(VersionMigrationItem).where(VersionMigrationItem.job_id == job_id)
                                      .order_by(VersionMigrationItem.id)))
         counts = {status.value: sum(item.status == status for item in items) for status in ItemStatus}
