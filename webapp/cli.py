@@ -150,7 +150,8 @@ def deploy(paths):
             fail(err.message)
         bar.update(1)
     for p in result.processes:
-        click.echo(f"{p.process_id} v{p.version} ({'new' if p.new else 'unchanged'})")
+        review = f", {p.status}" if getattr(p, "status", None) else ""  # given while four-eyes approval is on
+        click.echo(f"{p.process_id} v{p.version} ({'new' if p.new else 'unchanged'}{review})")
     for w in result.warnings:
         click.echo(f"warning: {w.file}:{w.line or '-'} [{w.element}] {w.message}")
 
