@@ -23,7 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.errors import N_, EngineError, field_error
 from engine.specs import LoadedDefinition
-from engine.version_diff import element_kind, spec_changes
+from engine.version_diff import changed_by_name, element_kind, spec_changes
 
 WAITING = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 AHEAD = TaskState.PREDICTED_MASK | TaskState.FUTURE
@@ -75,7 +75,7 @@ def plan_move(workflow, source: LoadedDefinition, target: LoadedDefinition, data
             plan.reasons.append(reason(N_("the subprocess %(process)s, which the case holds, does not exist in the target"),
                                        process=name))
             continue
-        changed = {spec.name: attrs for spec, attrs in spec_changes(tree.spec, new_spec).changed.items()}
+        changed = changed_by_name(spec_changes(tree.spec, new_spec))
         for task in tree.tasks.values():
             spec = task.task_spec
             if task.has_state(AHEAD):

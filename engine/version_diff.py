@@ -49,8 +49,29 @@ class VersionDiff:
         return {"elements": {"added": self.added, "removed": self.removed, "changed": self.changed}, **self.files}
 
 
+class _SpecRegistry:
+    """The serializer's registry, also for the engine's guarded subclasses of task specs
+    (engine.spec_guards: `BoundedSubWorkflowTask` …): the state never stores a spec, so they have
+    no converter of their own; their library base class's converter describes them."""
+
+    def __init__(self, registry) -> None:
+        self._registry = registry
+
+    def convert(self, obj):
+        registry = self._registry
+        if type(obj) not in registry.typenames:
+            for base in type(obj).__mro__[1:]:
+                typename = registry.typenames.get(base)
+                if typename in registry.convert_to_dict:
+                    return registry.convert_to_dict[typename](obj)
+        return registry.convert(obj)
+
+
+_REGISTRY = _SpecRegistry(SERIALIZER.registry)
+
+
 def spec_changes(old_spec, new_spec) -> SpecDiff:
-    return SpecDiff(SERIALIZER.registry, old_spec, new_spec)
+    return SpecDiff(_REGISTRY, old_spec, new_spec)
 
 
 def _add_spec_diff(result: VersionDiff, process: str, old_spec, new_spec) -> None:
@@ -58,11 +79,48 @@ def _add_spec_diff(result: VersionDiff, process: str, old_spec, new_spec) -> Non
     result.added += [_element(process, s) for s in diff.added if _drawn(s)]
     result.removed += [_element(process, s) for s in diff.removed if _drawn(s)]
     for old, attributes in diff.changed.items():
-        if _drawn(old):
-            new = diff.alignment.get(old)
+        new = diff.alignment.get(old)
+        if new is not None:
+            attributes = _really_changed(old, new, attributes)
+        if _drawn(old) and attributes:
             # An element aligned under another id (renamed) is reported with its new id.
             result.changed.append(_element(process, new if new is not None else old, attributes)
                                   | ({"was": old.bpmn_id} if new is not None and new.bpmn_id != old.bpmn_id else {}))
+
+
+def changed_by_name(diff: SpecDiff) -> dict[str, list[str]]:
+    """The changed attributes of each aligned element, by the element's id in the old version."""
+    changed = {}
+    for old, attributes in diff.changed.items():
+        new = diff.alignment.get(old)
+        attributes = _really_changed(old, new, attributes) if new is not None else attributes
+        if attributes:
+            changed[old.name] = sorted(attributes)
+    return changed
+
+
+def _really_changed(old, new, attributes: list[str]) -> list[str]:
+    """Leave out what differs only by repetition: a model parsed beside others that declare the
+    same message lists its correlation properties once per declaration."""
+    if attributes == ["typename"]:
+        return attributes
+    before, after = _REGISTRY.convert(old), _REGISTRY.convert(new)
+    return [name for name in attributes if _unique(before.get(name)) != _unique(after.get(name))]
+
+
+def _unique(value):
+    if isinstance(value, dict):
+        return {key: _unique(item) for key, item in value.items()}
+    if isinstance(value, list):
+        seen, kept = set(), []
+        for item in value:
+            normal = _unique(item)
+            key = json.dumps(normal, sort_keys=True, default=str)
+            if key not in seen:
+                seen.add(key)
+                kept.append(normal)
+        return kept
+    return value
 
 
 def diff_versions(old_spec, old_subprocesses: dict, old_files: dict[str, str],

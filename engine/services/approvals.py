@@ -158,7 +158,13 @@ class ApprovalService:
         """The version compared with the current approved one (or with `against`)."""
         session = self.engine.session()
         row = self.version(process_id, version)
-        base = self.version(process_id, against) if against is not None else session.scalar(current_version_query(process_id))
+        if against is not None:
+            base = self.version(process_id, against)
+        else:
+            # The current version; for the current version itself, the approved one it replaced.
+            base = session.scalar(current_version_query(process_id).where(ProcessDefinition.id != row.id)
+                                  .where(ProcessDefinition.version < row.version)) \
+                if status_of(session, row.id) == VersionStatus.APPROVED else session.scalar(current_version_query(process_id))
         self._analyst(actor)
         result = {"process_id": process_id, "version": version, "status": status_of(session, row.id),
                   "against": base.version if base is not None else None}
