@@ -265,17 +265,17 @@ class MigrationService:
             .where(VersionMigrationItem.job_id == job_id, VersionMigrationItem.status == ItemStatus.PENDING)
             .order_by(VersionMigrationItem.id).limit(self.engine.settings.migration_batch)
         ))
-        process_id, from_version, to_version = job.process_id, job.from_version, job.to_version
+        process_id, from_version, to_version, requested_by = job.process_id, job.from_version, job.to_version, job.requested_by
         session.rollback()
         if not item_ids:
             return 0
         source = self.engine.specs.get(session, self.engine.approvals.version(process_id, from_version).id)
         target = self.engine.specs.get(session, self.engine.approvals.version(process_id, to_version).id)
         for item_id in item_ids:
-            self._move_one(item_id, job_id, source, target)
+            self._move_one(item_id, (job_id, requested_by), source, target)
         return len(item_ids)
 
-    def _move_one(self, item_id: int, job_id: str, source: LoadedDefinition, target: LoadedDefinition) -> None:
+    def _move_one(self, item_id: int, job: tuple[str, str], source: LoadedDefinition, target: LoadedDefinition) -> None:
         session = self.engine.session()
         for _attempt in range(ATTEMPTS_PER_CASE):
             item = session.get(VersionMigrationItem, item_id, populate_existing=True)
@@ -287,7 +287,7 @@ class MigrationService:
                 self._close(item_id, ItemStatus.REFUSED, [refusal], None)
                 return
             try:
-                self._move(item, instance, job_id, source, target)
+                self._move(item, instance, job, source, target)
                 return
             except _Unmovable as unmovable:
                 self._close(item_id, ItemStatus.REFUSED, unmovable.reasons, unmovable.changes)
@@ -303,8 +303,10 @@ class MigrationService:
                 continue  # a concurrent change won: read the case again and judge it afresh
         self._count_attempt(item_id)
 
-    def _move(self, item: VersionMigrationItem, instance: ProcessInstance, job_id: str,
+    def _move(self, item: VersionMigrationItem, instance: ProcessInstance, job: tuple[str, str],
               source: LoadedDefinition, target: LoadedDefinition) -> None:
+        """`job`: its id and who asked for it (the move is theirs in the case's history)."""
+        job_id, requested_by = job
         session = self.engine.session()
         now = self.engine.clock.now()
         with unit_of_work(self.engine, N_("the case could not be moved"), follow_up=False, instance_id=instance.id) as unit:
@@ -318,7 +320,7 @@ class MigrationService:
             write_versioned(session, instance, {"definition_id": target.id, "process_version": target.version, "updated_at": now})
             change.save(None)
             self._reproject_inbox(instance, change.workflow)
-            audit.record(session, now, "system", "instance_migrated", instance_id=instance.id,
+            audit.record(session, now, requested_by, "instance_migrated", instance_id=instance.id,
                          data={"job_id": job_id, "from_version": source.version, "to_version": target.version,
                                "changes": plan.changes()})
             item.status, item.reasons, item.changes, item.finished_at = ItemStatus.MOVED, [], plan.changes(), now

@@ -207,7 +207,7 @@ def test_a_moved_case_completes_on_the_new_version_and_its_history_shows_the_mov
     events = [h["event"] for h in history]
     assert "task_completed" in events[events.index("instance_migrated"):]  # completed after the move
     (moved,) = [h for h in history if h["event"] == "instance_migrated"]
-    assert (moved["data"]["from_version"], moved["data"]["to_version"]) == (1, 2)
+    assert (moved["actor"], moved["data"]["from_version"], moved["data"]["to_version"]) == ("analyst", 1, 2)
     job = api.get(f"/api/v1/process-definitions/{PROCESS}/migrations/{queued.json['id']}", as_user="analyst").json
     assert (job["status"], job["moved"], job["refused"]) == ("done", 1, 1)
 
