@@ -154,7 +154,8 @@ def deploy(paths):
             fail(err.message)
         bar.update(1)
     for p in result.processes:
-        click.echo(f"{p.process_id} v{p.version} ({'new' if p.new else 'unchanged'})")
+        review = f", {p.status}" if getattr(p, "status", None) else ""  # given while four-eyes approval is on
+        click.echo(f"{p.process_id} v{p.version} ({'new' if p.new else 'unchanged'}{review})")
     for w in result.warnings:
         click.echo(f"warning: {w.file}:{w.line or '-'} [{w.element}] {w.message}")
 
@@ -289,6 +290,7 @@ def init_app(app: Flask) -> None:
     from webapp.classifiers_cli import classifiers_cli
     from webapp.decisions_cli import decisions_cli
     from webapp.directory_cli import roles_cli
+    from webapp.versions_cli import approve  # noqa: F401 - adds the version commands to `processes`
 
     for group in (users_cli, processes_cli, tasks_cli, timers_cli, incidents_cli, messages_cli, roles_cli,
                   audit_cli, backup_cli, classifiers_cli, decisions_cli):

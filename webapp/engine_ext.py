@@ -60,6 +60,8 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             dmn_cell_max_chars=settings.dmn_cell_max_chars,
             dmn_cell_max_placeholders=settings.dmn_cell_max_placeholders,
             form_pattern_budget_seconds=settings.form_pattern_budget_seconds,
+            four_eyes_approval=settings.four_eyes_approval,
+            migration_batch=settings.migration_batch,
         ),
     )
     app.extensions["lieta_engine"] = engine

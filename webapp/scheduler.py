@@ -1,6 +1,7 @@
 """The background scheduler of a web process (APScheduler 3): fires due timers, retries
 incidents with backoff, routes the message outbox, expires buffered messages, forgets expired sign-in
-failure counters and seals new audit rows into the hash chain.
+failure counters, moves a batch of cases of a version migration and seals new audit rows into the
+hash chain.
 
 Several processes may run it against one PostgreSQL database: each timer, message and retry is
 claimed inside the transaction that acts on it, so nothing happens twice. On SQLite one process
@@ -31,7 +32,8 @@ LEASE = "engine-jobs"
 def run_engine_jobs(app: Flask, holder: str) -> dict[str, int]:
     """One round of background work; returns what it did (for logs and tests)."""
     settings = app.config["LIETA_SETTINGS"]
-    done = {"timers": 0, "retries": 0, "outbox": 0, "buffered": 0, "expired": 0, "sealed": 0, "sign_in_counters": 0}
+    done = {"timers": 0, "retries": 0, "outbox": 0, "buffered": 0, "expired": 0, "sealed": 0, "sign_in_counters": 0,
+            "migrated": 0}
     with app.app_context():
         engine = get_engine()
         try:
@@ -48,6 +50,8 @@ def run_engine_jobs(app: Flask, holder: str) -> dict[str, int]:
             done["buffered"] = engine.messages.deliver_buffered()
             done["expired"] = engine.messages.expire()
             done["sign_in_counters"] = engine.sign_in.purge_expired()
+            # One batch of a version migration per round, so timers never wait behind a long job.
+            done["migrated"] = engine.migrations.run_pending(holder)
             sealing = engine.audit_trail.seal()
             done["sealed"] = sealing.sealed
             for row_id, reason in sealing.refused:

@@ -71,6 +71,10 @@ class Settings:
     seal_cert_file: str = ""  # empty in demo mode: a self-signed demo certificate in the instance folder
     seal_key_file: str = ""
     seal_key_passphrase: str = ""
+    # Four-eyes approval of new process versions: when not given, on in production and whenever
+    # demo mode is off, off in demo mode (so `make run` and the tests deploy directly).
+    four_eyes_approval: bool = False
+    migration_batch: int = 50
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -118,6 +122,8 @@ class Settings:
         "seal_cert_file": "LIETA_SEAL_CERT",
         "seal_key_file": "LIETA_SEAL_KEY",
         "seal_key_passphrase": "LIETA_SEAL_KEY_PASSPHRASE",
+        "four_eyes_approval": "LIETA_FOUR_EYES",
+        "migration_batch": "LIETA_MIGRATION_BATCH",
     }
 
     @classmethod
@@ -133,6 +139,9 @@ class Settings:
             except (ValueError, SettingsError) as err:
                 raise SettingsError(f"{cls.ENV_NAMES[f.name]}: {err}") from err
         values.update(overrides or {})
+        if "four_eyes_approval" not in values:
+            env = values.get("env", cls.env)
+            values["four_eyes_approval"] = env == "production" or not values.get("demo_mode", cls.demo_mode)
         settings = cls(**values)
         if settings.env == "production":
             missing = [

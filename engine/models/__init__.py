@@ -13,6 +13,14 @@ from engine.models.property import CustodyAcknowledgement, CustodyEvent, Propert
 from engine.models.task import HumanTask, TaskState
 from engine.models.timer import Timer, TimerStatus
 from engine.models.user import ApiToken, AuthRevision, User, UserRole
+from engine.models.versions import (
+    ItemStatus,
+    MigrationStatus,
+    VersionMigration,
+    VersionMigrationItem,
+    VersionReview,
+    VersionStatus,
+)
 
 __all__ = [
     "ApiToken",
@@ -48,4 +56,10 @@ __all__ = [
     "TaskState",
     "User",
     "UserRole",
+    "ItemStatus",
+    "MigrationStatus",
+    "VersionMigration",
+    "VersionMigrationItem",
+    "VersionReview",
+    "VersionStatus",
 ]

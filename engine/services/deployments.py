@@ -5,16 +5,17 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from engine import audit
 from engine.bundle import parse_bundle
 from engine.errors import N_, DeploymentInvalid, PermissionDenied
 from engine.lint import DeploymentLimits, lint
 from engine.messages import message_start_names
-from engine.models import Deployment, ProcessDefinition, User
+from engine.models import Deployment, ProcessDefinition, User, VersionStatus
 from engine.problems import Problem
 from engine.roles import ADMIN, PROCESS_ANALYST
+from engine.services import approvals
 from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
@@ -26,6 +27,12 @@ class DeployedProcess:
     process_id: str
     version: int
     new: bool
+
+    def reviewed(self, status: str) -> DeployedProcess:
+        """With four-eyes approval on, the answer says where each version stands; without it
+        every version is approved at once and the answer keeps its shape (no `status`)."""
+        self.status = status
+        return self
 
 
 @dataclass
@@ -65,8 +72,11 @@ class DeploymentService:
                     .order_by(ProcessDefinition.version.desc())
                     .limit(1)
                 )
-                if latest is not None and latest.sha256 == process.sha256:
-                    results.append(DeployedProcess(process.process_id, latest.version, new=False))
+                # The same files again are no new version, unless that version was rejected: then
+                # uploading them again asks for a second review.
+                latest_status = approvals.status_of(session, latest.id) if latest is not None else None
+                if latest is not None and latest.sha256 == process.sha256 and latest_status != VersionStatus.REJECTED:
+                    results.append(self._reviewed(DeployedProcess(process.process_id, latest.version, new=False), latest_status))
                     continue
                 row = ProcessDefinition(
                     process_id=process.process_id,
@@ -80,7 +90,10 @@ class DeploymentService:
                 )
                 session.add(row)
                 fresh.append((row, process))
-                results.append(DeployedProcess(process.process_id, row.version, new=True))
+                results.append(self._reviewed(DeployedProcess(process.process_id, row.version, new=True),
+                                              VersionStatus.PROPOSED))
+            if fresh and self.engine.settings.four_eyes_approval:
+                approvals.propose(session, actor, [row for row, _process in fresh], now)
             audit.record(
                 session, now, actor.username, "deployment", deployment_id=deployment.id,
                 data={
@@ -140,6 +153,9 @@ class DeploymentService:
             raise DeploymentInvalid(N_("the deployment was refused; nothing was stored"), bundle.errors)
         return bundle
 
+    def _reviewed(self, process: DeployedProcess, status: str) -> DeployedProcess:
+        return process.reviewed(status) if self.engine.settings.four_eyes_approval else process
+
     def definitions(self) -> list[ProcessDefinition]:
         return list(
             self.engine.session().scalars(
@@ -148,14 +164,9 @@ class DeploymentService:
         )
 
     def resolve(self, process_id: str, version: int | None) -> ProcessDefinition | None:
-        query = select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+        """The named version, or without one the current version: the latest approved one."""
         if version is None:
-            query = query.where(
-                ProcessDefinition.version
-                == select(func.max(ProcessDefinition.version))
-                .where(ProcessDefinition.process_id == process_id)
-                .scalar_subquery()
-            )
-        else:
-            query = query.where(ProcessDefinition.version == version)
+            return self.engine.session().scalar(approvals.current_version_query(process_id))
+        query = select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
+        query = query.where(ProcessDefinition.version == version)
         return self.engine.session().scalar(query)

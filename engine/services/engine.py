@@ -40,6 +40,9 @@ class EngineSettings:
     form_pattern_budget_seconds: float = 0.25
     max_data_bytes: int = 1024 * 1024
     """Largest start data (as JSON) taken: what an evaluator may send back (SandboxSettings.max_result_bytes)."""
+    # A deployment proposes its new versions and another analyst approves them (engine.services.approvals).
+    four_eyes_approval: bool = False
+    migration_batch: int = 50
 
 
 class Engine:
@@ -61,6 +64,7 @@ class Engine:
         """`bind` is the database engine the sessions use: audit rows written through it are
         MACed with `settings.audit_key`."""
         from engine.services.access import AccessService
+        from engine.services.approvals import ApprovalService
         from engine.services.audit_log import AuditLogService
         from engine.services.audit_trail import AuditTrailService
         from engine.services.classifiers import ClassifierService
@@ -70,6 +74,7 @@ class Engine:
         from engine.services.instances import InstanceService
         from engine.services.message_catalogue import CatalogueService
         from engine.services.messages import MessageService
+        from engine.services.migrations import MigrationService
         from engine.services.property_register import PropertyRegisterService
         from engine.services.sign_in import SignInService
         from engine.services.supervision import SupervisionService
@@ -108,6 +113,8 @@ class Engine:
         # Called with (instance, message row) for each message a case throws, in the sender's
         # transaction: what must change with a hand-over changes in the same commit.
         self.thrown_listeners: list[Callable[[ProcessInstance, Message], None]] = []
+        self.approvals = ApprovalService(self)
+        self.migrations = MigrationService(self)
 
     def close(self) -> None:
         """Stop what the engine owns that outlives a request (the sandbox's evaluator processes)."""

@@ -27,7 +27,7 @@ from engine.models import (
 from engine.roles import roles_for_lane
 from engine.sandbox.limits import data_errors
 from engine.serialization import to_plain
-from engine.services import lanes
+from engine.services import approvals, lanes
 from engine.services.access import AccessService
 from engine.services.change import unit_of_work
 from engine.services.runner import advance
@@ -79,6 +79,7 @@ class InstanceService:
             needed = sorted(self.starting_roles(definition) or self.lane_roles(definition))
             raise PermissionDenied(N_("starting process %(process)r needs one of the roles: %(roles)s"),
                                    params={"process": process_id, "roles": ", ".join(needed)})
+        approvals.check_startable(session, definition_row)
         if data is not None and not isinstance(data, dict):
             raise InvalidInput(N_("`data` must be a JSON object"), [field_error("/data", N_("must be an object"))])
         reserved = lanes.reserved_fields_in(data or {})

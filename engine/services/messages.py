@@ -31,7 +31,7 @@ from engine.models import (
     User,
 )
 from engine.serialization import to_plain
-from engine.services import outbox
+from engine.services import approvals, outbox
 from engine.services.change import Unit, unit_of_work
 from engine.services.isolation import isolated
 from engine.services.runner import Failure, Saved, advance, find_task, open_incident
@@ -267,7 +267,11 @@ class MessageService:
             write_versioned(session, sender, {"status": InstanceStatus.ERROR, "error_message": reason, "updated_at": now})
 
     def _latest_definitions_starting_with(self, name: str) -> list[ProcessDefinition]:
-        rows = self.engine.session().scalars(select(ProcessDefinition).order_by(ProcessDefinition.process_id, ProcessDefinition.version))
+        # Only approved versions start cases; a proposed or rejected one is passed over.
+        rows = self.engine.session().scalars(
+            select(ProcessDefinition).where(ProcessDefinition.id.not_in(approvals.unapproved_ids()))
+            .order_by(ProcessDefinition.process_id, ProcessDefinition.version)
+        )
         latest: dict[str, ProcessDefinition] = {}
         for definition in rows:
             latest[definition.process_id] = definition

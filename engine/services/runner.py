@@ -15,7 +15,7 @@ from sqlalchemy import select
 from engine import audit
 from engine.budgets import Meter, budgets_of, can_move, stuck_element
 from engine.business_errors import cancel_stopped_services
-from engine.errors import BusinessErrorCaught, EngineError, InvalidInput
+from engine.errors import N_, BusinessErrorCaught, Conflict, EngineError, InvalidInput
 from engine.models import (
     Incident,
     IncidentStatus,
@@ -65,10 +65,23 @@ def load_workflow(engine: Engine, instance: ProcessInstance) -> tuple[BpmnWorkfl
     definition = engine.specs.get(session, instance.definition_id)
     workflow = engine.workflows.checkout(instance.id, instance.lock_version)
     if workflow is None:
-        workflow = load_state(instance.state, definition.spec, definition.subprocess_specs)
+        workflow = load_state(_state_at(engine, instance), definition.spec, definition.subprocess_specs)
         workflow.script_engine = engine.script_engine
         setattr(workflow, INSTANCE_ATTRIBUTE, instance.id)
     return workflow, definition
+
+
+def _state_at(engine: Engine, instance: ProcessInstance) -> str:
+    """The stored state of exactly the version of the row that was read. The state is loaded
+    apart from the row (a deferred column): a change committed in between may have moved the case
+    to another process version (engine.services.migrations), whose state this version's spec
+    cannot read. Such a reader loses its race anyway, so it is told so now."""
+    row = engine.session().execute(
+        select(ProcessInstance.state, ProcessInstance.lock_version).where(ProcessInstance.id == instance.id)
+    ).first()
+    if row is None or row.lock_version != instance.lock_version:
+        raise Conflict(N_("the case was changed at the same time by someone else"), instance_id=instance.id)
+    return row.state
 
 
 def advance(workflow: BpmnWorkflow, meter: Meter | None = None) -> Failure | None:

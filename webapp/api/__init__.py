@@ -15,6 +15,7 @@ from webapp.api import (
     roles,
     tasks,
     users,
+    versions,
 )
 
 
@@ -27,10 +28,11 @@ def init_app(app: Flask) -> None:
     api.spec.plugins.append(plugin)
     app.extensions["lieta_api"] = api
     for module in (auth, deployments, instances, tasks, messages, message_catalogue, incidents, users, roles, fees,
-                   classifiers):
+                   classifiers, versions):
         api.register_blueprint(module.blp)
     errors.init_app(app)
     fees.init_app(app)
     engine = app.extensions["lieta_engine"]
     gate.register_lookup(app, "instance_id", engine.instances.get)
     gate.register_lookup(app, "task_id", engine.tasks.get)
+    versions.init_app(app)

@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from engine.errors import InvalidInput
+from engine.services.approvals import status_of
 from engine.services.element_counts import element_counts
 from webapp.api.schemas import DefinitionSchema, DeploymentQuerySchema, DeploymentSchema
 from webapp.auth import current_user
@@ -80,7 +81,8 @@ class DefinitionsView(MethodView):
                 "process_id": row.process_id, "version": row.version, "name": row.name, "deployed_at": row.deployed_at,
                 "start_form_schema": engine.classifiers.with_choices(definition.shown_form(form_file, language), language),
                 "start_ui_schema": definition.shown_form(ui_file, language),
-                "may_start": engine.instances.may_start(user, definition),
+                "may_start": engine.instances.may_start(user, definition) and status_of(engine.session(), row.id) == "approved",
+                "status": status_of(engine.session(), row.id),
             })
         return listed
 

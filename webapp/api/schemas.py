@@ -38,6 +38,7 @@ class DeployedProcessSchema(Schema):
     process_id = fields.String()
     version = fields.Integer()
     new = fields.Boolean()
+    status = fields.String(metadata={"description": "approved, or proposed while it waits for a second person"})
 
 
 class DeploymentSchema(Schema):
@@ -60,6 +61,7 @@ class DefinitionSchema(Schema):
         "description": "the JSON Schema start data must match, its labels in the request's language"})
     start_ui_schema = fields.Dict(allow_none=True, metadata={"description": "its UI schema, in the request's language"})
     may_start = fields.Boolean(metadata={"description": "whether the caller may start this process"})
+    status = fields.String(metadata={"description": "approved, proposed (waiting for a second person) or rejected"})
 
 
 class InstanceCreateSchema(Schema):

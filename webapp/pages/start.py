@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from engine.errors import N_, InvalidInput, NotFound, PermissionDenied
 from engine.models import ProcessDefinition, TaskState
+from engine.services.approvals import unapproved_ids
 from webapp.api.errors import translated
 from webapp.engine_ext import get_engine
 from webapp.i18n import request_language
@@ -22,8 +23,9 @@ EMPTY_FORM = {"type": "object", "properties": {}}
 def startable() -> list[ProcessDefinition]:
     engine, actor = get_engine(), signed_in_user()
     session = engine.session()
-    latest = select(ProcessDefinition.process_id, func.max(ProcessDefinition.version).label("v")).group_by(
-        ProcessDefinition.process_id).subquery()
+    # The current version of each process: its latest approved one (engine.services.approvals).
+    latest = select(ProcessDefinition.process_id, func.max(ProcessDefinition.version).label("v")).where(
+        ProcessDefinition.id.not_in(unapproved_ids())).group_by(ProcessDefinition.process_id).subquery()
     rows = session.scalars(
         select(ProcessDefinition).join(
             latest, (latest.c.process_id == ProcessDefinition.process_id) & (latest.c.v == ProcessDefinition.version)

@@ -1,14 +1,14 @@
 """Scheduled court hearings of a case (for the calendars of the people who take part in it)
 
 Revision ID: 0020
-Revises: 0017
+Revises: 0018
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0020"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
