@@ -39,6 +39,7 @@ class LoadedDefinition:
     _shown: dict[tuple[str, str], dict] = field(default_factory=dict)
     _fields: dict[str, frozenset[str]] = field(default_factory=dict)
     _registry: Registry | None = None
+    _separations: dict[str, frozenset[str]] | None = None
     has_timers: bool = False
     has_message_catches: bool = False
 
@@ -114,11 +115,14 @@ class LoadedDefinition:
         return self._fields[name]
 
     def separated_from(self, element_id: str) -> frozenset[str]:
-        """The tasks whose performer may not do this one (`engine.separation`)."""
-        for task_spec in self._task_specs():
-            if getattr(task_spec, "bpmn_id", None) == element_id:
-                return separation.separated_from(task_spec)
-        return frozenset()
+        """The tasks whose performer may not do this one (`engine.separation`); read once per
+        version, since every completion asks."""
+        if self._separations is None:
+            self._separations = {
+                task_spec.bpmn_id: rule for task_spec in self._task_specs()
+                if getattr(task_spec, "bpmn_id", None) and (rule := separation.separated_from(task_spec))
+            }
+        return self._separations.get(element_id, frozenset())
 
     def instructions(self, element_id: str) -> str | None:
         """The task's `instructionsForEndUser` template, if it has one."""

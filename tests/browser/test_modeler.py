@@ -101,11 +101,11 @@ def spiff_items(xml: str) -> list[tuple]:
     )
 
 
-def deploy_bundled(live, process_id: str) -> None:
+def deploy_bundled(live, process_id: str, extra: list[str] = ()) -> None:
     catalogue = json.loads((ROOT / "bpmn" / "messages.json").read_text())
     for name, entry in catalogue.items():
         live.api.declare_message(name, entry["senders"], entry["receivers"], entry.get("payload_schema"))
-    files = {f"{process_id}.bpmn": (ROOT / "bpmn" / f"{process_id}.bpmn").read_text()}
+    files = {name: (ROOT / "bpmn" / name).read_text() for name in [f"{process_id}.bpmn", *extra]}
     files |= {path.name: path.read_text() for path in sorted((ROOT / "forms").glob(f"{process_id}.*.json"))}
     response = live.api.deploy(files)
     assert response.status_code == 201, response.json
@@ -159,3 +159,57 @@ def test_a_new_process_draft_survives_a_reload_and_downloads(pages, live):
     assert download.suggested_filename == "seized_goods.bpmn"
     assert 'id="seized_goods"' in Path(download.path()).read_text()
     assert live.api.get("/api/v1/process-definitions").json[-1]["process_id"] == "evidence_intake"  # nothing deployed
+
+
+# The same edit on a copy of a bundled process: a task between the claim's receipt and its
+# registration, in the clerk's lane, first with a form file the bundle lacks.
+ADD_RECEIPT_CHECK = """() => {
+  const modeler = window.lietaModeler;
+  const registry = modeler.get('elementRegistry');
+  const modeling = modeler.get('modeling');
+  const task = modeling.createShape({ type: 'bpmn:UserTask' }, { x: 330, y: 800 },
+                                    registry.get('Participant_state_compensation_claim'));
+  modeling.updateProperties(task, { id: 'check_receipt', name: 'Check the receipt' });
+  modeling.reconnectEnd(registry.get('flow_start'), task, { x: 330, y: 840 });
+  modeling.connect(task, registry.get('register_claim'));
+  const moddle = modeler.get('moddle');
+  const property = moddle.create('spiffworkflow:Property', { name: 'formJsonSchemaFilename',
+                                                              value: 'state_compensation_claim.receipt.json' });
+  const properties = moddle.create('spiffworkflow:Properties', { properties: [property] });
+  modeling.updateProperties(task, { extensionElements: moddle.create('bpmn:ExtensionElements', { values: [properties] }) });
+  return task.businessObject.lanes ? task.businessObject.lanes.map(l => l.id) : [];
+}"""
+
+
+def test_a_copy_of_a_bundled_process_gets_a_task_deployed_and_started(pages, live):
+    from tests.bpmn.test_state_compensation_claim import APPLICATION
+
+    deploy_bundled(live, "state_compensation_claim", extra=["compensation_amount.dmn"])
+    page = pages(locale="en-GB")
+    sign_in(page, "analyst", check=False)
+    page.goto("/modeler?from=state_compensation_claim&version=1")
+    page.wait_until("document.getElementById('modeler').dataset.ready === 'true'")
+    assert page.page.evaluate(ADD_RECEIPT_CHECK) == ["Lane_clerk"]
+    page.page.get_by_role("button", name="Validate").click()
+    page.wait_until("document.getElementById('modeler').dataset.checked === '422'")
+    assert page.page.locator(".lieta-problem-badge[data-element=check_receipt]").is_visible()
+    assert "state_compensation_claim.receipt.json" in page.page.locator(
+        "#problems button[data-element=check_receipt]").inner_text()
+    page.check("modeler-bundled-problem")
+    page.page.evaluate("window.lietaModeler.get('selection').select("
+                       "window.lietaModeler.get('elementRegistry').get('check_receipt'))")
+    page.page.get_by_label("Form file").select_option("state_compensation_claim.register.json")
+    page.page.get_by_role("button", name="Validate").click()
+    page.wait_until("document.getElementById('modeler').dataset.checked === '200'")
+    page.page.get_by_role("button", name="Deploy as a new version").click()
+    page.wait_until("document.getElementById('modeler').dataset.deployed === '201'")
+    page.check("modeler-bundled-deployed")
+
+    started = live.api.start("state_compensation_claim", as_user="clerk", data=APPLICATION)
+    assert started.status_code == 201, started.json
+    assert started.json["version"] == 2
+    assert [t["element_id"] for t in live.api.ready_tasks(started.json["id"], as_user="clerk")] == ["check_receipt"]
+    clerk = pages(locale="en-GB")
+    sign_in(clerk, "clerk", check=False)
+    assert clerk.page.get_by_role("link", name="Check the receipt").count() == 1
+    clerk.check("inbox-bundled-new-task")
