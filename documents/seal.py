@@ -11,8 +11,10 @@ whole file: a byte changed, or anything appended after sealing, fails with a sen
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -94,7 +96,19 @@ class Sealer:
             subfilter=fields.SigSeedSubFilter.PADES,
         )
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-        return signers.sign_pdf(writer, meta, signer=self._signer).getvalue()
+        return _off_any_event_loop(lambda: signers.sign_pdf(writer, meta, signer=self._signer).getvalue())
+
+
+def _off_any_event_loop(call):
+    """pyHanko's synchronous calls run an event loop of their own (`asyncio.run`), which fails in
+    a thread that already runs one (an async server; Playwright in the browser tests): there the
+    call runs on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return call()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(call).result()
 
 
 @dataclass(frozen=True)
@@ -133,7 +147,8 @@ def verify(pdf: bytes, trusted_cert_paths: list[Path]) -> SealReport:
         return SealReport(False, "the PDF carries no electronic seal")
     seal = seals[-1]
     try:
-        status = validate_pdf_signature(seal, ValidationContext(trust_roots=roots, allow_fetching=False))
+        status = _off_any_event_loop(
+            lambda: validate_pdf_signature(seal, ValidationContext(trust_roots=roots, allow_fetching=False)))
     except Exception as err:  # noqa: BLE001 - as above: a damaged file is a failed check with its reason
         return SealReport(False, f"the seal could not be checked: {type(err).__name__}: {err}")
     signer = status.signing_cert.subject.human_friendly if status.signing_cert is not None else None

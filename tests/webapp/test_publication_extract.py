@@ -31,10 +31,10 @@ def pdf_bytes(*lines: str, encrypt: bool = False) -> bytes:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    pdfmetrics.registerFont(TTFont("DejaVuSans", FONT))
+    pdfmetrics.registerFont(TTFont("LietaTestSans", FONT))
     out = io.BytesIO()
     page = canvas.Canvas(out, encrypt="secret" if encrypt else None)
-    page.setFont("DejaVuSans", 10)
+    page.setFont("LietaTestSans", 10)
     for number, line in enumerate(lines):
         page.drawString(50, 800 - 14 * number, line)
     page.showPage()

@@ -47,12 +47,16 @@ def _audited(api: Api, event: str) -> list[AuditEvent]:
         return list(api.engine().session().query(AuditEvent).filter_by(event=event).order_by(AuditEvent.id))
 
 
-def test_settings_default_on_in_production_and_off_in_demo():
+def test_settings_default_on_in_production_and_off_in_demo(tmp_path):
     from webapp.settings import Settings
 
     assert Settings.from_env("/tmp", environ={}).four_eyes_approval is False  # demo mode, as `make run`
     assert Settings.from_env("/tmp", environ={"LIETA_DEMO": "0"}).four_eyes_approval is True
-    production = {"LIETA_ENV": "production", "DATABASE_URL": "sqlite:///x", "LIETA_SECRET_KEY": "k" * 20}
+    # Production also needs the seal's files to start (only their existence is checked here).
+    cert, key = tmp_path / "seal.pem", tmp_path / "seal.key"
+    cert.write_text("certificate"), key.write_text("key")
+    production = {"LIETA_ENV": "production", "DATABASE_URL": "sqlite:///x", "LIETA_SECRET_KEY": "k" * 20,
+                  "LIETA_SEAL_CERT": str(cert), "LIETA_SEAL_KEY": str(key)}
     assert Settings.from_env("/tmp", environ=production).four_eyes_approval is True
     assert Settings.from_env("/tmp", environ=production | {"LIETA_FOUR_EYES": "0"}).four_eyes_approval is False
 

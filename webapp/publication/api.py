@@ -76,8 +76,10 @@ class ApprovalSchema(Schema):
 
 
 class PublicQuerySchema(Schema):
-    q = fields.String(validate=validate.Length(max=200))
-    court = fields.String(validate=validate.Length(max=60))
+    # Short enough that a query of multi-byte letters, percent-encoded, stays within the server's
+    # request-line limit (gunicorn: 4,094 bytes), so a long one is a 422 here, not a 414 there.
+    q = fields.String(validate=validate.Length(max=100))
+    court = fields.String(validate=validate.Length(max=40))
     case_type = fields.String(validate=validate.OneOf(CASE_TYPES))
     date_from = fields.Date(data_key="from")
     date_to = fields.Date(data_key="to")

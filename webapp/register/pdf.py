@@ -34,9 +34,12 @@ class FontMissing(RuntimeError):
 
 
 def _fonts() -> None:
-    if FONT in pdfmetrics.getRegisteredFontNames():
-        return
+    # ReportLab's font registry is global to the process: check each face, since other code
+    # may have registered one of the names without the other.
+    registered = set(pdfmetrics.getRegisteredFontNames())
     for name, file in ((FONT, "DejaVuSans.ttf"), (BOLD, "DejaVuSans-Bold.ttf")):
+        if name in registered:
+            continue
         path = FONT_DIR / file
         if not path.is_file():
             raise FontMissing(f"{path} is missing: install the Debian package fonts-dejavu-core")
