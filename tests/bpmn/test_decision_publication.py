@@ -86,6 +86,13 @@ def test_a_decision_goes_from_upload_to_the_public_list(court):
     one = api.client.get(f"/api/v1/public/decisions/{item['ecli']}")
     assert one.status_code == 200 and one.json == item and "original_text" not in one.json
 
+    from engine.models import AuditEvent
+
+    with api.app.app_context():
+        reads = api.engine().session().query(AuditEvent).filter_by(
+            event="case_read", instance_id=decision["instance_id"]).all()
+        assert {r.data["via"] for r in reads} >= {"GET /api/v1/decisions/<int:decision_id>"}
+        assert {r.actor for r in reads} >= {"clerk_riga"}
     history = api.get(f"/api/v1/process-instances/{decision['instance_id']}/history").json
     events = [entry["event"] for entry in history]
     assert "decision_span_decided" in events and events.count("task_completed") == 2

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.errors import InvalidInput, NotFound
+from webapp.api.presenters import reader
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine
 from webapp.publication import search, spans
@@ -145,9 +146,12 @@ class DecisionView(MethodView):
     @blp.response(200, DecisionSchema)
     @blp.alt_response(404, description="no such decision, or its case is not yours")
     def get(self, decision_id: int):
-        """The original, the proposals and the preview, for those who take part in its case."""
-        service = _service()
-        return present(service, service.get(current_user(), decision_id))
+        """The original, the proposals and the preview, for those who take part in its case (the
+        read is logged in the access log, like any read of a case)."""
+        service, actor = _service(), current_user()
+        row = service.get(actor, decision_id)
+        get_engine().access.log_read(actor, row.instance_id, **reader())
+        return present(service, row)
 
 
 @blp.route("/<int:decision_id>/spans/<int:span_id>")

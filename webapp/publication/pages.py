@@ -88,8 +88,9 @@ def upload():
 
 @staff_page
 def review(decision_id: int):
-    service = _service()
-    row = service.get(signed_in_user(), decision_id)
+    service, actor = _service(), signed_in_user()
+    row = service.get(actor, decision_id)
+    get_engine().access.log_read(actor, row.instance_id, via=f"GET {request.url_rule.rule}", client=request.remote_addr)
     stage = service.stage(row)
     return render_template(
         "pages/decision_review.html", row=row, stage=stage, pieces=segments(row.original_text, row.spans),
