@@ -129,6 +129,8 @@
           link.dataset.version = String(process.version);
           if (index) { p.appendChild(document.createTextNode("; ")); }
           p.appendChild(link);
+          // With four-eyes approval on, a new version waits for a second person (docs/versions.md).
+          if (process.status === "proposed") { p.appendChild(document.createTextNode(" (" + data.tProposed + ")")); }
         });
         status.appendChild(p);
         showProblems(answer.body.warnings || [], true);
