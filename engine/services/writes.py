@@ -1,12 +1,13 @@
-"""Versioned writes on the hot path, as single Core statements.
+"""Versioned writes on the hot path, as single statements sent by the write queue.
 
 The ORM's unit of work cost more per completion than SQLite took to run the statements, so the
-rows a change always touches (its instance, its inbox rows) are written here directly. The
-optimistic lock is the same as the ORM's: `UPDATE ... WHERE id = :id AND lock_version = :read`,
-and a row nobody matched raises StaleDataError, which `atomic` turns into a Conflict. The
-objects' committed state is brought in line, so the ORM sees nothing left to flush and a later
-ORM change of the same object carries the right version. Statements are built once per table
-and set of columns (building one cost more than running it).
+rows a change always touches (its instance, its inbox rows) are written here directly, through
+`write_queue` (which sends them together, straight to the driver). The optimistic lock is the
+same as the ORM's: `UPDATE ... WHERE id = :id AND lock_version = :read`, and a row nobody matched
+raises StaleDataError, which `atomic` turns into a Conflict. The objects' committed state is
+brought in line, so the ORM sees nothing left to flush and a later ORM change of the same object
+carries the right version. Statements are built once per table and set of columns (building one
+cost more than running it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, inspect, update
 from sqlalchemy.orm import Session, attributes
-from sqlalchemy.orm.exc import StaleDataError
+
+from engine import write_queue
 
 
 @lru_cache(maxsize=256)
@@ -31,8 +33,9 @@ def _versioned_update(table: Table, columns: tuple[str, ...], guards: tuple[str,
 def _execute_update(session: Session, table: Table, row_id: Any, values: dict, guards: dict) -> None:
     statement = _versioned_update(table, tuple(sorted(values)), tuple(sorted(guards)))
     params = {"_id": row_id, **values, **{f"_guard_{k}": v for k, v in guards.items()}}
-    if session.connection().execute(statement, params).rowcount != 1:
-        raise StaleDataError(f"{table.name} row {row_id!r} was changed by someone else")
+    connection = session.connection()
+    prepared = write_queue.prepare(connection.dialect, statement)
+    write_queue.enqueue(connection, prepared, [params], f"{table.name} row {row_id!r} was changed by someone else")
 
 
 def write_versioned(session: Session, obj: Any, values: dict[str, Any]) -> None:
@@ -58,5 +61,9 @@ def _insert(table: Table):
 
 
 def insert_rows(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """Rows of one table, each giving every column the insert sets (the first row's keys)."""
     if rows:
-        session.connection().execute(_insert(model.__table__), rows)
+        connection = session.connection()
+        keys = tuple(sorted(rows[0]))
+        prepared = write_queue.prepare(connection.dialect, _insert(model.__table__), keys)
+        write_queue.enqueue(connection, prepared, rows)

@@ -1,0 +1,168 @@
+"""The hot path's writes, sent to the database together and straight to the driver.
+
+A completion writes the same rows every time: its instance and the inbox rows it closes (both
+under the optimistic lock), the inbox rows it opens and its audit rows. Sent one at a time through
+SQLAlchemy, each paid the library's statement handling (more than SQLite took to run it) and, on
+PostgreSQL, a round trip to the server. Here they wait on the connection, compiled once per
+dialect and statement, until something needs them in the database: the next statement of any
+kind on the same connection (so every read, and every ORM flush, sees them and comes after them)
+or the commit. On PostgreSQL the waiting writes go in one pipeline: one round trip for all.
+
+A versioned UPDATE that matched no row raises StaleDataError, as the ORM's optimistic lock does,
+and a driver error is raised as SQLAlchemy's own exception, so `atomic` turns both into the same
+Conflict as before. A rollback (whole or to a savepoint), and a connection going back to the pool,
+drop the writes still waiting: writes made before a savepoint were sent when it was taken.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Dialect, Engine
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
+from sqlalchemy.pool import Pool
+from sqlalchemy.sql import ClauseElement
+
+QUEUE = "lieta_write_queue"
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A statement compiled for one dialect, with what turns Python values into driver values."""
+
+    sql: str
+    positions: tuple[str, ...] | None  # parameter order for positional drivers (SQLite)
+    processors: tuple[tuple[str, Callable[[Any], Any]], ...]
+    constants: dict[str, Any]  # values written into the statement (the 1 of `lock_version + 1`)
+
+    def parameters(self, values: dict[str, Any]) -> tuple | dict:
+        if self.processors or self.constants:
+            values = {**self.constants, **values}
+            for name, process in self.processors:
+                values[name] = process(values[name])
+        if self.positions is None:
+            return values
+        return tuple(values[name] for name in self.positions)
+
+
+@dataclass(frozen=True)
+class Write:
+    prepared: Prepared
+    rows: list[tuple | dict]
+    stale_message: str | None  # set: exactly one row must match (the optimistic lock)
+
+
+_PREPARED: dict[tuple, Prepared] = {}
+
+
+def prepare(dialect: Dialect, statement: ClauseElement, column_keys: tuple[str, ...] | None = None) -> Prepared:
+    """Compiled once per (dialect, statement, columns): `statement` must be a long-lived object."""
+    key = (dialect.name, dialect.paramstyle, statement, column_keys)  # the statement by identity
+    prepared = _PREPARED.get(key)
+    if prepared is not None:
+        return prepared
+    compiled = statement.compile(dialect=dialect, column_keys=list(column_keys) if column_keys else None)
+    processors = []
+    for name, bind in compiled.binds.items():
+        process = bind.type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            processors.append((name, process))
+    positions = tuple(compiled.positiontup) if dialect.positional else None
+    constants = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
+    prepared = Prepared(compiled.string, positions, tuple(processors), constants)
+    _PREPARED[key] = prepared
+    return prepared
+
+
+def enqueue(connection: Connection, prepared: Prepared, rows: list[dict[str, Any]], stale_message: str | None = None) -> None:
+    if rows:
+        write = Write(prepared, [prepared.parameters(row) for row in rows], stale_message)
+        connection.info.setdefault(QUEUE, []).append(write)
+
+
+def send(connection: Connection) -> None:
+    """Send the waiting writes now (also called by the events below)."""
+    queue = connection.info.pop(QUEUE, None)
+    if not queue:
+        return
+    dialect = connection.dialect
+    fairy = connection.connection
+    try:
+        if dialect.name == "postgresql":
+            cursors = _send_pipelined(fairy.driver_connection, queue)
+        else:
+            cursors = _send_one_by_one(fairy, queue)
+    except dialect.loaded_dbapi.Error as err:
+        raise DBAPIError.instance(_statements(queue), None, err, dialect.loaded_dbapi.Error) from err
+    for write, rowcount in cursors:
+        if write.stale_message is not None and rowcount != 1:
+            raise StaleDataError(write.stale_message)
+
+
+def _send_one_by_one(fairy, queue: list[Write]) -> list[tuple[Write, int]]:
+    cursor = fairy.cursor()
+    try:
+        counts = []
+        for write in queue:
+            _execute(cursor, write)
+            counts.append((write, cursor.rowcount))
+        return counts
+    finally:
+        cursor.close()
+
+
+def _send_pipelined(raw, queue: list[Write]) -> list[tuple[Write, int]]:
+    cursors = []
+    with raw.pipeline():
+        for write in queue:
+            cursor = raw.cursor()
+            _execute(cursor, write)
+            cursors.append((write, cursor))
+    # Leaving the block synced the pipeline: every result has arrived.
+    return [(write, cursor.rowcount) for write, cursor in cursors]
+
+
+def _execute(cursor, write: Write) -> None:
+    if len(write.rows) == 1:
+        cursor.execute(write.prepared.sql, write.rows[0])
+    else:
+        cursor.executemany(write.prepared.sql, write.rows)
+
+
+def _statements(queue: list[Write]) -> str:
+    return "; ".join(write.prepared.sql for write in queue)
+
+
+def discard(connection: Connection) -> None:
+    connection.info.pop(QUEUE, None)
+
+
+@event.listens_for(Engine, "before_execute")
+def _before_execute(connection: Connection, *_args) -> None:
+    if QUEUE in connection.info:
+        send(connection)
+
+
+@event.listens_for(Engine, "commit")
+def _before_commit(connection: Connection) -> None:
+    send(connection)
+
+
+@event.listens_for(Engine, "rollback")
+def _on_rollback(connection: Connection) -> None:
+    discard(connection)
+
+
+@event.listens_for(Engine, "rollback_savepoint")
+def _on_rollback_to_savepoint(connection: Connection, *_args) -> None:
+    discard(connection)
+
+
+@event.listens_for(Pool, "checkin")
+def _on_checkin(_dbapi_connection, record) -> None:
+    if record is not None:
+        record.info.pop(QUEUE, None)
