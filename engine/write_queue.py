@@ -138,18 +138,22 @@ def _statements(queue: list[Write]) -> str:
 
 
 def discard(connection: Connection) -> None:
-    connection.info.pop(QUEUE, None)
+    # An invalidated (lost) connection has no info to ask, and nothing waiting there will ever
+    # be sent: the pool clears its record when the connection goes back.
+    if not connection.invalidated:
+        connection.info.pop(QUEUE, None)
 
 
 @event.listens_for(Engine, "before_execute")
 def _before_execute(connection: Connection, *_args) -> None:
-    if QUEUE in connection.info:
+    if not connection.invalidated and QUEUE in connection.info:
         send(connection)
 
 
 @event.listens_for(Engine, "commit")
 def _before_commit(connection: Connection) -> None:
-    send(connection)
+    if not connection.invalidated:
+        send(connection)
 
 
 @event.listens_for(Engine, "rollback")

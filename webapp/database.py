@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
+import time
+
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine as SAEngine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
+from sqlalchemy.pool import Pool
 
 from webapp.extensions import db
 
@@ -15,7 +19,35 @@ def engine_options(url: str) -> dict:
         # Writers wait for each other instead of failing at once; the optimistic version check
         # (not the lock wait) is what refuses a conflicting change.
         return {"connect_args": {"timeout": 30, "check_same_thread": False}}
-    return {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+    # No `pool_pre_ping`: it cost a round trip on every checkout, that is on every request and
+    # every transaction. A connection is tested only after it lay idle (see _ping_if_idle).
+    return {"pool_size": 10, "max_overflow": 20}
+
+
+# A connection back in use within this time was working a moment ago; one idle for longer may
+# have been closed by a server restart or a firewall, and is tested before it is handed out.
+PING_AFTER_IDLE_S = 1.0
+_IDLE_SINCE = "lieta_idle_since"
+
+
+@event.listens_for(Pool, "checkin")
+def _mark_idle(_dbapi_connection, record) -> None:
+    if record is not None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+
+@event.listens_for(Pool, "checkout")
+def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
+    idle_since = record.info.pop(_IDLE_SINCE, None)
+    if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+        return
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SELECT 1")
+        cursor.close()
+    except _driver_error(dbapi_connection) as err:
+        # The pool drops this connection and hands out a new one (up to three tries).
+        raise DisconnectionError(f"an idle database connection was lost: {err}") from err
 
 
 @event.listens_for(SAEngine, "connect")
@@ -29,6 +61,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def _driver_error(dbapi_connection) -> type[Exception]:
+    """The DB-API module's base `Error` (psycopg.Error, ...)."""
+    return importlib.import_module(type(dbapi_connection).__module__.split(".")[0]).Error
 
 
 def database_reachable() -> bool:
