@@ -16,6 +16,7 @@ drop the writes still waiting: writes made before a savepoint were sent when it 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,6 +39,7 @@ class Prepared:
     positions: tuple[str, ...] | None  # parameter order for positional drivers (SQLite)
     processors: tuple[tuple[str, Callable[[Any], Any]], ...]
     constants: dict[str, Any]  # values written into the statement (the 1 of `lock_version + 1`)
+    checked_by_server: bool = False  # fails in the database when it matches no row (see _guarded)
 
     def parameters(self, values: dict[str, Any]) -> tuple | dict:
         if self.processors or self.constants:
@@ -59,9 +61,11 @@ class Write:
 _PREPARED: dict[tuple, Prepared] = {}
 
 
-def prepare(dialect: Dialect, statement: ClauseElement, column_keys: tuple[str, ...] | None = None) -> Prepared:
-    """Compiled once per (dialect, statement, columns): `statement` must be a long-lived object."""
-    key = (dialect.name, dialect.paramstyle, statement, column_keys)  # the statement by identity
+def prepare(dialect: Dialect, statement: ClauseElement, column_keys: tuple[str, ...] | None = None,
+            *, guarded: bool = False) -> Prepared:
+    """Compiled once per (dialect, statement, columns): `statement` must be a long-lived object.
+    `guarded`: an UPDATE that must match exactly one row (the optimistic lock)."""
+    key = (dialect.name, dialect.paramstyle, statement, column_keys, guarded)  # the statement by identity
     prepared = _PREPARED.get(key)
     if prepared is not None:
         return prepared
@@ -73,19 +77,42 @@ def prepare(dialect: Dialect, statement: ClauseElement, column_keys: tuple[str, 
             processors.append((name, process))
     positions = tuple(compiled.positiontup) if dialect.positional else None
     constants = {name: bind.value for name, bind in compiled.binds.items() if not bind.required}
-    prepared = Prepared(compiled.string, positions, tuple(processors), constants)
+    sql, checked_by_server = compiled.string, False
+    if guarded and dialect.name == "postgresql":
+        sql, checked_by_server = _guarded(sql), True
+    prepared = Prepared(sql, positions, tuple(processors), constants, checked_by_server)
     _PREPARED[key] = prepared
     return prepared
 
 
+_STALE_MARK = "lieta-stale-"
+_STALE_FOUND = re.compile(re.escape(_STALE_MARK) + r"(\d+):")
+
+
+def _guarded(update_sql: str) -> str:
+    """On PostgreSQL the queue is sent with the commit in one round trip, so a versioned UPDATE
+    that matched no row must stop the transaction in the database itself: when it changed no
+    row, the statement casts '<mark><its place in the queue>:0' to an integer, an error whose
+    text says which write it was. (The cast depends on count(*), so it is never folded in early.)"""
+    return (
+        f"WITH changed AS ({update_sql} RETURNING 1) SELECT CASE WHEN count(*) = 1 THEN 1 "
+        f"ELSE CAST(%(_lieta_stale)s || count(*) AS integer) END FROM changed"
+    )
+
+
 def enqueue(connection: Connection, prepared: Prepared, rows: list[dict[str, Any]], stale_message: str | None = None) -> None:
     if rows:
-        write = Write(prepared, [prepared.parameters(row) for row in rows], stale_message)
-        connection.info.setdefault(QUEUE, []).append(write)
+        queue = connection.info.setdefault(QUEUE, [])
+        parameters = [prepared.parameters(row) for row in rows]
+        if prepared.checked_by_server:
+            for values in parameters:
+                values["_lieta_stale"] = f"{_STALE_MARK}{len(queue)}:"
+        queue.append(Write(prepared, parameters, stale_message))
 
 
-def send(connection: Connection) -> None:
-    """Send the waiting writes now (also called by the events below)."""
+def send(connection: Connection, *, commit: bool = False) -> None:
+    """Send the waiting writes now (also called by the events below). With `commit`, PostgreSQL
+    gets the COMMIT in the same pipeline: the commit that follows finds nothing left to do."""
     queue = connection.info.pop(QUEUE, None)
     if not queue:
         return
@@ -93,10 +120,13 @@ def send(connection: Connection) -> None:
     fairy = connection.connection
     try:
         if dialect.name == "postgresql":
-            cursors = _send_pipelined(fairy.driver_connection, queue)
+            cursors = _send_pipelined(fairy.driver_connection, queue, commit)
         else:
             cursors = _send_one_by_one(fairy, queue)
     except dialect.loaded_dbapi.Error as err:
+        stale = _STALE_FOUND.search(str(err))
+        if stale is not None and int(stale.group(1)) < len(queue):
+            raise StaleDataError(queue[int(stale.group(1))].stale_message) from err
         raise DBAPIError.instance(_statements(queue), None, err, dialect.loaded_dbapi.Error) from err
     for write, rowcount in cursors:
         if write.stale_message is not None and rowcount != 1:
@@ -115,13 +145,17 @@ def _send_one_by_one(fairy, queue: list[Write]) -> list[tuple[Write, int]]:
         cursor.close()
 
 
-def _send_pipelined(raw, queue: list[Write]) -> list[tuple[Write, int]]:
+def _send_pipelined(raw, queue: list[Write], commit: bool) -> list[tuple[Write, int]]:
     cursors = []
     with raw.pipeline():
         for write in queue:
             cursor = raw.cursor()
             _execute(cursor, write)
             cursors.append((write, cursor))
+        if commit:
+            # Queued behind the writes; an error in any of them aborts the pipeline before it,
+            # and the transaction is left for the caller's rollback.
+            raw.commit()
     # Leaving the block synced the pipeline: every result has arrived.
     return [(write, cursor.rowcount) for write, cursor in cursors]
 
@@ -153,7 +187,7 @@ def _before_execute(connection: Connection, *_args) -> None:
 @event.listens_for(Engine, "commit")
 def _before_commit(connection: Connection) -> None:
     if not connection.invalidated:
-        send(connection)
+        send(connection, commit=True)
 
 
 @event.listens_for(Engine, "rollback")

@@ -34,7 +34,7 @@ def _execute_update(session: Session, table: Table, row_id: Any, values: dict, g
     statement = _versioned_update(table, tuple(sorted(values)), tuple(sorted(guards)))
     params = {"_id": row_id, **values, **{f"_guard_{k}": v for k, v in guards.items()}}
     connection = session.connection()
-    prepared = write_queue.prepare(connection.dialect, statement)
+    prepared = write_queue.prepare(connection.dialect, statement, guarded=True)
     write_queue.enqueue(connection, prepared, [params], f"{table.name} row {row_id!r} was changed by someone else")
 
 
