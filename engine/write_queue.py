@@ -29,6 +29,8 @@ from sqlalchemy.pool import Pool
 from sqlalchemy.sql import ClauseElement
 
 QUEUE = "lieta_write_queue"
+# psycopg.pq.TransactionStatus (the driver is imported only where PostgreSQL is used)
+PG_IDLE, PG_UNKNOWN = 0, 4  # no transaction open; connection lost
 
 
 @dataclass(frozen=True)
@@ -146,12 +148,11 @@ def _send_one_by_one(fairy, queue: list[Write]) -> list[tuple[Write, int]]:
 
 
 def _send_pipelined(raw, queue: list[Write], commit: bool) -> list[tuple[Write, int]]:
+    if commit and not raw.autocommit and raw.info.transaction_status == PG_IDLE:
+        return _send_whole_transaction(raw, queue)
     cursors = []
     with raw.pipeline():
-        for write in queue:
-            cursor = raw.cursor()
-            _execute(cursor, write)
-            cursors.append((write, cursor))
+        cursors = [(write, _execute(raw.cursor(), write)) for write in queue]
         if commit:
             # Queued behind the writes; an error in any of them aborts the pipeline before it,
             # and the transaction is left for the caller's rollback.
@@ -160,11 +161,34 @@ def _send_pipelined(raw, queue: list[Write], commit: bool) -> list[tuple[Write, 
     return [(write, cursor.rowcount) for write, cursor in cursors]
 
 
-def _execute(cursor, write: Write) -> None:
+def _send_whole_transaction(raw, queue: list[Write]) -> list[tuple[Write, int]]:
+    """Nothing of the transaction reached the database yet (its reads ran outside one, see
+    engine.services.reads): BEGIN, the writes and COMMIT go in one round trip. psycopg would
+    send its own BEGIN and wait for it, so the connection is switched to autocommit while the
+    pipeline carries the BEGIN and COMMIT itself; on an error it is rolled back here, as it
+    is no longer in a transaction psycopg knows of."""
+    raw.autocommit = True
+    try:
+        with raw.pipeline():
+            raw.cursor().execute(b"BEGIN")
+            cursors = [(write, _execute(raw.cursor(), write)) for write in queue]
+            raw.cursor().execute(b"COMMIT")
+    except raw.Error:
+        if raw.info.transaction_status not in (PG_IDLE, PG_UNKNOWN):
+            raw.rollback()
+        raise
+    finally:
+        if raw.info.transaction_status == PG_IDLE:
+            raw.autocommit = False
+    return [(write, cursor.rowcount) for write, cursor in cursors]
+
+
+def _execute(cursor, write: Write):
     if len(write.rows) == 1:
         cursor.execute(write.prepared.sql, write.rows[0])
     else:
         cursor.executemany(write.prepared.sql, write.rows)
+    return cursor
 
 
 def _statements(queue: list[Write]) -> str:

@@ -17,6 +17,7 @@ from engine.serialization import plain_input, to_plain
 from engine.services import lanes, runner
 from engine.services.access import AccessService, Standing, offered_condition
 from engine.services.change import unit_of_work
+from engine.services.reads import outside_transaction
 from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
@@ -80,7 +81,9 @@ class TaskService:
             None if everyone else self._mine(actor), bool(instance_id), bool(state), assignee == "me",
         )
         params = {"limit": limit, "offset": offset, "instance_id": instance_id, "state": state, "me": actor.id}
-        return list(self.engine.session().scalars(query, params))
+        session = self.engine.session()
+        with outside_transaction(session):
+            return list(session.scalars(query, params))
 
     def _mine(self, actor: User):
         return _my_tasks(actor.id, actor.is_service_account, actor.username, actor.unit_code, actor.roles)
@@ -135,7 +138,9 @@ class TaskService:
 
     def _open_task_and_instance(self, actor: User, task_id: str) -> tuple[HumanTask, ProcessInstance]:
         """A completion needs both: one query instead of two."""
-        row = self.engine.session().execute(_task_and_instance(), {"task_id": task_id}).first()
+        session = self.engine.session()
+        with outside_transaction(session):
+            row = session.execute(_task_and_instance(), {"task_id": task_id}).first()
         if row is None:
             raise NotFound(N_("task %(task)s does not exist"), params={"task": task_id})
         return self._check_open(actor, task_id, row[0], row[1].started_by), row[1]

@@ -24,6 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from engine.models import AuthRevision, User
+from engine.services.reads import outside_transaction
 
 MAX_AGE_S = 60.0
 MAX_ENTRIES = 10_000
@@ -44,7 +45,8 @@ REVISION_SQL = f"SELECT value FROM auth_revision WHERE id = {REVISION_ROW}"
 def current_revision(session: Session) -> int:
     """Every request asks this first: a constant statement given to the driver as it is, since
     building and caching an ORM select cost several times what the database took to answer it."""
-    return session.connection().exec_driver_sql(REVISION_SQL).scalar() or 0
+    with outside_transaction(session):
+        return session.connection().exec_driver_sql(REVISION_SQL).scalar() or 0
 
 
 def bump_revision(session: Session) -> None:

@@ -105,3 +105,38 @@ def test_an_orm_flush_comes_after_the_queued_writes(session):
     session.add(AuditEvent(**_audit_row("flushed second")))
     session.commit()
     assert _events(session) == ["queued first", "flushed second"]
+
+
+def test_after_a_failed_commit_the_next_transaction_is_still_one(session):
+    """The failure leaves the connection as it found it: what the next transaction writes and
+    then rolls back is gone (a connection left in autocommit would have kept it)."""
+    insert_rows(session, AuditEvent, [_audit_row("failed")])
+    close_unloaded(session, HumanTask, "no-such-task", {"state": "ready"}, {"state": "completed", "completed_at": AT})
+    with pytest.raises(StaleDataError):
+        session.commit()
+    session.rollback()
+    insert_rows(session, AuditEvent, [_audit_row("rolled back")])
+    assert session.scalar(select(AuditEvent.event).where(AuditEvent.actor == "tester")) == "rolled back"
+    session.rollback()
+    assert _events(session) == []
+
+
+def _in_transaction(session: Session) -> bool:
+    raw = session.connection().connection.driver_connection
+    if session.get_bind().dialect.name == "postgresql":
+        return raw.info.transaction_status != write_queue.PG_IDLE
+    return raw.in_transaction
+
+
+def test_reads_outside_a_transaction_open_none_and_writes_still_do(session):
+    from engine.services.reads import outside_transaction
+
+    with outside_transaction(session):
+        assert session.scalar(select(AuditEvent.id).limit(1)) is None
+    assert not _in_transaction(session)  # a request that only read needs no BEGIN nor ROLLBACK
+    insert_rows(session, AuditEvent, [_audit_row("written")])
+    with outside_transaction(session):  # something waits to be written: this read stays inside
+        assert session.scalar(select(AuditEvent.event).where(AuditEvent.actor == "tester")) == "written"
+    assert _in_transaction(session)
+    session.rollback()
+    assert _events(session) == []
