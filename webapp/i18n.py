@@ -1,5 +1,8 @@
 """Language of user-facing text: Latvian by default for staff, English on request."""
 
+from functools import lru_cache
+
+from babel import Locale
 from flask import Flask, request
 from flask_babel import get_locale
 
@@ -8,11 +11,17 @@ from webapp.extensions import babel
 SUPPORTED = ("lv", "en")
 
 
-def select_locale() -> str:
+def select_locale() -> Locale:
     chosen = request.args.get("lang") or request.cookies.get("lang")
-    if chosen in SUPPORTED:
-        return chosen
-    return request.accept_languages.best_match(SUPPORTED) or "lv"
+    if chosen not in SUPPORTED:
+        chosen = request.accept_languages.best_match(SUPPORTED) or "lv"
+    return _locale(chosen)
+
+
+@lru_cache(maxsize=len(SUPPORTED))
+def _locale(code: str) -> Locale:
+    """Parsed once: Babel looks for the locale's data file on every parse, on every request."""
+    return Locale.parse(code)
 
 
 def request_language() -> str:
