@@ -84,6 +84,7 @@ def database_url(template_database, tmp_path):
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
     yield f"{base}/{name}"
+    _close_created_apps()  # before the drop, which would cut their pooled connections
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
@@ -122,7 +123,32 @@ def make_app(database_url: str, clock, sandbox, tmp_path: Path, **overrides):
     app = create_app(
         {"TESTING": True, "LIETA_SANDBOX": sandbox, "LIETA_SETTINGS_OVERRIDES": settings}, clock=clock
     )
+    _APPS.append(app)
     return app
+
+
+# Every app a test built: its pool is closed when the test ends, before its database is dropped;
+# a pool left for the garbage collector closes its connections later, during another test.
+_APPS: list = []
+
+
+@pytest.fixture(autouse=True)
+def _close_apps():
+    yield
+    _close_created_apps()
+
+
+def _close_created_apps() -> None:
+    from webapp.extensions import db
+
+    while _APPS:
+        app = _APPS.pop()
+        scheduler = app.extensions.get("lieta_scheduler")
+        if scheduler is not None and scheduler.running:
+            scheduler.shutdown(wait=True)
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 @pytest.fixture
