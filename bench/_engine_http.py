@@ -119,8 +119,9 @@ def _gunicorn() -> str:
 
 
 @contextlib.contextmanager
-def gunicorn_server(database: BenchDatabase, workdir: Path, workers: int = 1) -> Iterator[str]:
-    """`make serve`'s server (`workers` × 4 threads), stopped on exit even after errors."""
+def gunicorn_server(database: BenchDatabase, workdir: Path, workers: int = 1, access_log: bool = False) -> Iterator[str]:
+    """`make serve`'s server (`workers` × 4 threads, with its access log if asked), stopped on
+    exit even after errors."""
     import requests
 
     port = _free_port()
@@ -133,10 +134,12 @@ def gunicorn_server(database: BenchDatabase, workdir: Path, workers: int = 1) ->
         "LIETA_ARGON2_MEMORY_KIB": "1024",
     }
     env.pop("LIETA_SCHEDULER", None)  # no background jobs competing with the measured requests
-    log_path = workdir / f"gunicorn-{database.kind}.log"
+    log_path = Path(os.environ.get("BENCH_SERVER_LOG") or workdir / f"gunicorn-{database.kind}.log")
     with open(log_path, "wb") as log:
+        logging = ["--access-logfile", "-"] if access_log else []
         proc = subprocess.Popen(
-            [_gunicorn(), "--workers", str(workers), "--threads", "4", "--bind", f"127.0.0.1:{port}", "webapp:create_app()"],
+            [_gunicorn(), "--workers", str(workers), "--threads", "4", "--bind", f"127.0.0.1:{port}", *logging,
+             "webapp:create_app()"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
     base = f"http://127.0.0.1:{port}"
