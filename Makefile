@@ -77,6 +77,7 @@ lint: install
 
 bench: translations
 	$(BIN)/python bench/engine.py
+	$(BIN)/python bench/http.py
 	$(BIN)/python bench/timers.py
 	$(BIN)/python bench/sandbox.py
 	$(BIN)/python bench/solvers.py
