@@ -126,7 +126,8 @@ def send(connection: Connection, *, commit: bool = False) -> None:
         else:
             cursors = _send_one_by_one(fairy, queue)
     except dialect.loaded_dbapi.Error as err:
-        stale = _STALE_FOUND.search(str(err))
+        # Only the guard's own error: a failed cast (22P02) of its mark, never text from the data.
+        stale = _STALE_FOUND.search(str(err)) if getattr(err, "sqlstate", None) == "22P02" else None
         if stale is not None and int(stale.group(1)) < len(queue):
             raise StaleDataError(queue[int(stale.group(1))].stale_message) from err
         raise DBAPIError.instance(_statements(queue), None, err, dialect.loaded_dbapi.Error) from err
