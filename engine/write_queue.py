@@ -61,6 +61,9 @@ class Write:
 
 
 _PREPARED: dict[tuple, Prepared] = {}
+# The callers cache their statements (a few shapes per table); past this, something builds
+# statements per call and the entries would only pile up.
+_MAX_PREPARED = 1024
 
 
 def prepare(dialect: Dialect, statement: ClauseElement, column_keys: tuple[str, ...] | None = None,
@@ -83,6 +86,8 @@ def prepare(dialect: Dialect, statement: ClauseElement, column_keys: tuple[str, 
     if guarded and dialect.name == "postgresql":
         sql, checked_by_server = _guarded(sql), True
     prepared = Prepared(sql, positions, tuple(processors), constants, checked_by_server)
+    if len(_PREPARED) >= _MAX_PREPARED:
+        _PREPARED.clear()
     _PREPARED[key] = prepared
     return prepared
 
@@ -151,7 +156,6 @@ def _send_one_by_one(fairy, queue: list[Write]) -> list[tuple[Write, int]]:
 def _send_pipelined(raw, queue: list[Write], commit: bool) -> list[tuple[Write, int]]:
     if commit and not raw.autocommit and raw.info.transaction_status == PG_IDLE:
         return _send_whole_transaction(raw, queue)
-    cursors = []
     with raw.pipeline():
         cursors = [(write, _execute(raw.cursor(), write)) for write in queue]
         if commit:
