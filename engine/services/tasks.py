@@ -4,7 +4,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from SpiffWorkflow.util.task import TaskState as SpiffState
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import Integer, bindparam, or_, select
 from sqlalchemy.orm import lazyload
 
 from engine import audit, instructions
@@ -255,7 +255,12 @@ def _task_and_instance():
 def _inbox_query(mine, by_instance: bool, by_state: bool, assigned_to_me: bool):
     """The inbox's statement, built once per reader's condition and filter shape: the values come
     as parameters. Building the statement and its cache key on every request cost a hundred
-    times what SQLite took to answer it."""
+    times what SQLite took to answer it.
+
+    The page's size and offset are written into the statement's text when it is sent
+    (`literal_execute`; both are validated integers): as parameters, PostgreSQL judged a plan
+    for any page size dearer than planning afresh and planned the statement again on every
+    call, which cost more than running it."""
     query = select(HumanTask)
     if by_instance:
         query = query.where(HumanTask.instance_id == bindparam("instance_id"))
@@ -265,7 +270,8 @@ def _inbox_query(mine, by_instance: bool, by_state: bool, assigned_to_me: bool):
         query = query.where(HumanTask.assignee_id == bindparam("me"))
     if mine is not None:
         query = query.where(mine)
-    return query.order_by(HumanTask.created_at, HumanTask.id).limit(bindparam("limit")).offset(bindparam("offset"))
+    page = bindparam("limit", type_=Integer, literal_execute=True), bindparam("offset", type_=Integer, literal_execute=True)
+    return query.order_by(HumanTask.created_at, HumanTask.id).limit(page[0]).offset(page[1])
 
 
 @lru_cache(maxsize=4096)

@@ -217,3 +217,26 @@ def test_a_lane_shared_by_two_roles_is_open_to_both(api):
     assert api.complete(task["id"], as_user="prosecutor").status_code == 200
     [second] = api.ready_tasks(instance_id)
     assert api.complete(second["id"], as_user="investigator").status_code == 200
+
+
+def test_the_inbox_pages_and_postgresql_plans_its_statement_once(api, deployed):
+    for _ in range(3):
+        assert api.start("linear", as_user="clerk").status_code == 201
+    everything = [t["id"] for t in api.get("/api/v1/tasks?state=ready", as_user="clerk").json]
+    assert len(everything) == 3
+    pages = [api.get(f"/api/v1/tasks?state=ready&limit=2&offset={n}", as_user="clerk").json for n in (0, 2, 4)]
+    assert [[t["id"] for t in page] for page in pages] == [everything[:2], everything[2:], []]
+
+    with api.app.app_context():
+        engine = api.engine()
+        clerk = engine.users.by_username("clerk")
+        for _ in range(12):  # psycopg prepares a statement at its fifth use; PostgreSQL weighs a generic plan after five more
+            assert [t.id for t in engine.tasks.inbox(clerk, state="ready", limit=2)] == everything[:2]
+        connection = engine.session().connection()
+        if connection.dialect.name == "postgresql":
+            # A page size sent as a parameter made PostgreSQL plan the statement afresh on every call.
+            plans = connection.exec_driver_sql(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+                " WHERE statement LIKE 'SELECT human_tasks.id%%LIMIT%%'"
+            ).all()
+            assert len(plans) == 1 and plans[0].generic_plans > 0, plans
