@@ -5,7 +5,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import defer
 
 from engine import audit
 from engine.bundle import parse_bundle
@@ -16,10 +17,20 @@ from engine.models import Deployment, ProcessDefinition, User, VersionStatus
 from engine.problems import Problem
 from engine.roles import ADMIN, PROCESS_ANALYST
 from engine.services import approvals
+from engine.services.reads import outside_transaction
 from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
     from engine.services.engine import Engine
+
+
+# Built once: the process id and version come as parameters.
+_CURRENT_VERSION = approvals.current_version_query(bindparam("process_id")).options(defer(ProcessDefinition.bundle))
+_NAMED_VERSION = (
+    select(ProcessDefinition)
+    .where(ProcessDefinition.process_id == bindparam("process_id"), ProcessDefinition.version == bindparam("version"))
+    .options(defer(ProcessDefinition.bundle))
+)
 
 
 @dataclass
@@ -164,9 +175,13 @@ class DeploymentService:
         )
 
     def resolve(self, process_id: str, version: int | None) -> ProcessDefinition | None:
-        """The named version, or without one the current version: the latest approved one."""
-        if version is None:
-            return self.engine.session().scalar(approvals.current_version_query(process_id))
-        query = select(ProcessDefinition).where(ProcessDefinition.process_id == process_id)
-        query = query.where(ProcessDefinition.version == version)
-        return self.engine.session().scalar(query)
+        """The named version, or without one the current version: the latest approved one.
+
+        Every start asks this. The row comes without its source bundle, which the spec cache
+        parsed already (reading it is deferred to whoever needs it): the bundle is the models'
+        full text, and fetching and decoding it was most of what resolving cost."""
+        session = self.engine.session()
+        with outside_transaction(session):
+            if version is None:
+                return session.scalar(_CURRENT_VERSION, {"process_id": process_id})
+            return session.scalar(_NAMED_VERSION, {"process_id": process_id, "version": version})

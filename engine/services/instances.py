@@ -79,7 +79,8 @@ class InstanceService:
             needed = sorted(self.starting_roles(definition) or self.lane_roles(definition))
             raise PermissionDenied(N_("starting process %(process)r needs one of the roles: %(roles)s"),
                                    params={"process": process_id, "roles": ", ".join(needed)})
-        approvals.check_startable(session, definition_row)
+        if version is not None:  # the current version is an approved one by definition
+            approvals.check_startable(session, definition_row)
         if data is not None and not isinstance(data, dict):
             raise InvalidInput(N_("`data` must be a JSON object"), [field_error("/data", N_("must be an object"))])
         reserved = lanes.reserved_fields_in(data or {})

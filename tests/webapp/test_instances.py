@@ -1,4 +1,5 @@
 import pytest
+from sqlalchemy import event
 
 from tests.support.bpmn_builder import ProcessBuilder, linear_process
 
@@ -10,6 +11,31 @@ def test_start_answers_201_with_the_contract_fields(api, deployed):
     assert isinstance(response.json["id"], str)
     assert response.json["status"] == "running"
     assert response.json["version"] == 1
+
+
+@pytest.mark.parametrize("version", [None, 1])
+def test_a_start_leaves_the_model_sources_in_the_database(api, deployed, version):
+    """The parsed model comes from the spec cache: reading every source file of the version on
+    each start was most of what finding the version cost."""
+    api.start("linear")  # the first start may parse the version and fill the cache
+    from webapp.extensions import db
+
+    with api.app.app_context():
+        bind = db.engine
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(bind, "before_cursor_execute", seen)
+    try:
+        body = {"version": version} if version else {}
+        assert api.start("linear", **body).status_code == 201
+    finally:
+        event.remove(bind, "before_cursor_execute", seen)
+    reads = [s for s in statements if "FROM process_definitions" in s]
+    assert reads, statements
+    assert not [s for s in reads if "process_definitions.bundle" in s], reads
 
 
 def test_instance_shows_data_ready_tasks_and_incidents(api, deployed):
