@@ -1,8 +1,8 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.services.audit_log import KINDS
+from webapp.api.blueprint import Blueprint
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine
 

@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
+from webapp.api.blueprint import Blueprint
 from webapp.api.schemas import TokenRequestSchema, TokenSchema
 from webapp.auth import TooManyAttempts, Unauthorized, client_address, current_user, presented_token
 from webapp.engine_ext import get_engine

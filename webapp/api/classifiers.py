@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from flask import request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from engine.classifier_data import parse_classifier
 from engine.day_input import parse_day
 from engine.deadlines import riga_today
 from engine.services.classifiers import Listing
+from webapp.api.blueprint import Blueprint
 from webapp.auth import current_user, require_admin
 from webapp.engine_ext import get_engine
 

@@ -1,11 +1,11 @@
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 
 from engine.errors import InvalidInput
 from engine.services.approvals import status_of
 from engine.services.element_counts import element_counts
+from webapp.api.blueprint import Blueprint
 from webapp.api.schemas import DefinitionSchema, DeploymentQuerySchema, DeploymentSchema
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine

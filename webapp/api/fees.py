@@ -6,13 +6,13 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from engine.day_input import parse_day
 from engine.deadlines import riga_today
 from engine.fees import FeeScale, claim_fee, item_fee, load_scale, money, parse_amount, schedule_on
 from engine.fees.scale import RATES_FILE, Band, FeeItem
+from webapp.api.blueprint import Blueprint
 from webapp.engine_ext import get_engine
 
 blp = Blueprint("fees", __name__, url_prefix="/api/v1/fees",

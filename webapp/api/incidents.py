@@ -1,9 +1,9 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.errors import N_, PermissionDenied
 from engine.services.incidents import BULK_ACTIONS, MAX_BULK, BulkOutcome
+from webapp.api.blueprint import Blueprint
 from webapp.api.errors import STATUS_BY_ERROR, translated
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine

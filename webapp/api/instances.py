@@ -1,7 +1,7 @@
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from engine.services.instances import CaseView
+from webapp.api.blueprint import Blueprint
 from webapp.api.presenters import instance_dict, reader
 from webapp.api.schemas import (
     HistoryEntrySchema,

@@ -2,9 +2,9 @@
 schema (admin-only changes, audited; anyone signed in may read it)."""
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from webapp.api.blueprint import Blueprint
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from webapp.api.blueprint import Blueprint
 from webapp.auth import require_admin
 from webapp.engine_ext import get_engine
 

@@ -1,7 +1,7 @@
 from flask.views import MethodView
 from flask_babel import get_locale
-from flask_smorest import Blueprint
 
+from webapp.api.blueprint import Blueprint
 from webapp.api.presenters import reader, task_dict
 from webapp.api.schemas import TaskAssignSchema, TaskCompleteSchema, TaskQuerySchema, TaskSchema
 from webapp.auth import current_user

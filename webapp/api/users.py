@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.models import User
+from webapp.api.blueprint import Blueprint
 from webapp.auth import require_admin
 from webapp.engine_ext import get_engine
 

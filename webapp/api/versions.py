@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from flask import Flask, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.errors import N_, NotFound
 from engine.services.migrations import MAX_INSTANCES
+from webapp.api.blueprint import Blueprint
 from webapp.api.errors import localised
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine import audit
 from engine.errors import N_, InvalidInput, NotFound, PermissionDenied, field_error
 from engine.services.access import Standing
 from engine.services.transaction import atomic
+from webapp.api.blueprint import Blueprint
 from webapp.api.presenters import reader
 from webapp.auth import current_user
 from webapp.documents import service

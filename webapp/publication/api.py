@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import request
 from flask.views import MethodView
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from engine.errors import InvalidInput, NotFound
+from webapp.api.blueprint import Blueprint
 from webapp.api.presenters import reader
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine

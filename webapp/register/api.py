@@ -5,8 +5,8 @@ an item of it (need-to-know, engine.services.property_register)."""
 from __future__ import annotations
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
+from webapp.api.blueprint import Blueprint
 from webapp.api.presenters import reader
 from webapp.auth import current_user
 from webapp.engine_ext import get_engine

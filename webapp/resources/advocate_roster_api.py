@@ -7,10 +7,10 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from engine.errors import N_, EngineError
+from webapp.api.blueprint import Blueprint
 from webapp.auth import current_user
 from webapp.cli import fail
 from webapp.resources import advocate_rosters

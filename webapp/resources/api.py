@@ -6,10 +6,10 @@ from __future__ import annotations
 from flask import Blueprint as FlaskBlueprint
 from flask import Response, current_app, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
 from engine.errors import N_
+from webapp.api.blueprint import Blueprint
 from webapp.auth import current_user
 from webapp.resources import advocates, calendar_feed, hearings, prosecutors, rosters
 

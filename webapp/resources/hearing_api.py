@@ -5,9 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from webapp.api.blueprint import Blueprint
 from webapp.auth import current_user
 from webapp.resources import scheduled_hearings
 
