@@ -270,8 +270,9 @@ def _inbox_query(mine, by_instance: bool, by_state: bool, assigned_to_me: bool):
         query = query.where(HumanTask.assignee_id == bindparam("me"))
     if mine is not None:
         query = query.where(mine)
-    page = bindparam("limit", type_=Integer, literal_execute=True), bindparam("offset", type_=Integer, literal_execute=True)
-    return query.order_by(HumanTask.created_at, HumanTask.id).limit(page[0]).offset(page[1])
+    limit = bindparam("limit", type_=Integer, literal_execute=True)
+    offset = bindparam("offset", type_=Integer, literal_execute=True)
+    return query.order_by(HumanTask.created_at, HumanTask.id).limit(limit).offset(offset)
 
 
 @lru_cache(maxsize=4096)
