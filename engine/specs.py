@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from referencing import Registry
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from engine import instructions, separation
 from engine.bundle import parse_stored
@@ -175,7 +175,7 @@ class SpecCache:
         loaded = self._loaded.get(definition_id)
         if loaded is not None:
             return loaded
-        row = session.get(ProcessDefinition, definition_id)
+        row = session.get(ProcessDefinition, definition_id, options=[undefer(ProcessDefinition.bundle)])
         if row is None:
             raise NotFound(N_("process definition %(definition)s does not exist"), params={"definition": definition_id})
         return self.put(row, *parse_stored(row.process_id, row.bundle))

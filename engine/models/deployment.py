@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from engine.db import Base, UtcDateTime
 
@@ -23,7 +23,9 @@ class ProcessDefinition(Base):
     """One version of one process id, stored once: the instances refer to it and never embed it.
 
     `bundle` holds the source files (BPMN, DMN, forms) as JSON, so a version can be re-parsed by
-    any web process after a restart; `sha256` decides whether a new upload is a new version.
+    any web process after a restart; `sha256` decides whether a new upload is a new version. It is
+    loaded only when read (a deferred column): starts, message routing and version lists need the
+    row, not every model's full text, and the spec cache has the bundle parsed already.
     """
 
     __tablename__ = "process_definitions"
@@ -36,5 +38,5 @@ class ProcessDefinition(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     deployment_id: Mapped[str] = mapped_column(ForeignKey("deployments.id"))
     deployed_at: Mapped[datetime] = mapped_column(UtcDateTime)
-    bundle: Mapped[str] = mapped_column(Text)
+    bundle: Mapped[str] = deferred(mapped_column(Text))
     message_starts: Mapped[list] = mapped_column(JSON, default=list)

@@ -81,9 +81,7 @@ class ApprovalService:
             raise PermissionDenied(N_("reviewing process versions needs the process_analyst or admin role"))
 
     def version(self, process_id: str, version: int) -> ProcessDefinition:
-        row = self.engine.session().scalar(
-            select(ProcessDefinition).where(ProcessDefinition.process_id == process_id, ProcessDefinition.version == version)
-        )
+        row = self.engine.deployments.resolve(process_id, version)
         if row is None:
             raise NotFound(N_("version %(version)s of process %(process)r is not deployed"),
                            params={"version": version, "process": process_id})

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import defer
 
 from engine import audit
 from engine.bundle import parse_bundle
@@ -25,11 +24,9 @@ if TYPE_CHECKING:
 
 
 # Built once: the process id and version come as parameters.
-_CURRENT_VERSION = approvals.current_version_query(bindparam("process_id")).options(defer(ProcessDefinition.bundle))
-_NAMED_VERSION = (
-    select(ProcessDefinition)
-    .where(ProcessDefinition.process_id == bindparam("process_id"), ProcessDefinition.version == bindparam("version"))
-    .options(defer(ProcessDefinition.bundle))
+_CURRENT_VERSION = approvals.current_version_query(bindparam("process_id"))
+_NAMED_VERSION = select(ProcessDefinition).where(
+    ProcessDefinition.process_id == bindparam("process_id"), ProcessDefinition.version == bindparam("version")
 )
 
 
@@ -175,11 +172,9 @@ class DeploymentService:
         )
 
     def resolve(self, process_id: str, version: int | None) -> ProcessDefinition | None:
-        """The named version, or without one the current version: the latest approved one.
-
-        Every start asks this. The row comes without its source bundle, which the spec cache
-        parsed already (reading it is deferred to whoever needs it): the bundle is the models'
-        full text, and fetching and decoding it was most of what resolving cost."""
+        """The named version, or without one the current version: the latest approved one. Every
+        start asks this; the row comes without its bundle (a deferred column), which the spec
+        cache has parsed already."""
         session = self.engine.session()
         with outside_transaction(session):
             if version is None:

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_babel import lazy_gettext as _l
 from lxml import etree
 from sqlalchemy import select
+from sqlalchemy.orm import undefer
 
 from engine import audit
 from engine.bundle import parse_xml
@@ -107,7 +108,7 @@ def diagram(instance_id: str):
     engine, actor = get_engine(), signed_in_user()
     instance = engine.instances.get(actor, instance_id)  # 404 for a case they take no part in
     engine.access.log_read(actor, instance_id, **_via())  # the diagram is a read of the case too
-    row = engine.session().get(ProcessDefinition, instance.definition_id)
+    row = engine.session().get(ProcessDefinition, instance.definition_id, options=[undefer(ProcessDefinition.bundle)])
     xml = diagram_xml(json.loads(row.bundle), instance.process_id) if row is not None else None
     if xml is None:
         raise NotFound(N_("process instance %(instance)s does not exist"), params={"instance": instance_id})

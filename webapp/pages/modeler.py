@@ -17,6 +17,7 @@ import re
 from flask import Blueprint, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import undefer
 
 from engine.bundle import BPMN_NS, parse_xml
 from engine.errors import N_, DeploymentInvalid, EngineError, InvalidInput
@@ -40,7 +41,7 @@ def _latest_bundles() -> list[dict[str, str]]:
         ProcessDefinition.process_id).subquery()
     rows = session.scalars(select(ProcessDefinition).join(
         latest, (latest.c.process_id == ProcessDefinition.process_id) & (latest.c.v == ProcessDefinition.version)
-    ))
+    ).options(undefer(ProcessDefinition.bundle)))
     return [json.loads(row.bundle) for row in rows]
 
 
