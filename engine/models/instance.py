@@ -3,7 +3,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from engine.db import Base, UtcDateTime
@@ -26,6 +26,11 @@ class ProcessInstance(Base):
     """
 
     __tablename__ = "process_instances"
+    __table_args__ = (
+        # The case list, newest first, and the cases a person started (migration 0023).
+        Index("ix_process_instances_created", "created_at", "id"),
+        Index("ix_process_instances_started_by", "started_by"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     definition_id: Mapped[int] = mapped_column(ForeignKey("process_definitions.id"), index=True)
