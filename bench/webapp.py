@@ -15,7 +15,9 @@ which is harmless: they are read, never completed.
 
 Server time is measured in-process with Flask's test client (the whole request: routing, session,
 queries, template), signed in as the clerk; the baseline, measured in the same run, is the API's
-task list (`GET /api/v1/tasks?limit=25`) for the same person. The browser figure is the
+task list (`GET /api/v1/tasks?limit=25`) for the same person. The API's case list (20 newest) is
+measured for the clerk, who started every case, and for a probation officer who takes part in
+none: the inbox and the case list must then find out that nothing is theirs. The browser figure is the
 navigation's load event in headless Chromium against the app served on 127.0.0.1 (werkzeug,
 threaded), the diagram included on the case page. Target: p95 ≤ 100 ms server time.
 """
@@ -46,6 +48,7 @@ MODELS = REPO / "tests" / "browser" / "models"
 PROCESS = "evidence_intake"
 BATCH = 5000
 TARGET_P95_MS = 100.0
+OUTSIDER = "bench-outsider"  # a probation officer: no lane of the evidence model is theirs
 
 
 def say(line: str = "") -> None:
@@ -98,6 +101,17 @@ def timed(client, path: str, times: int) -> list[float]:
     return samples
 
 
+def timed_api(client, path: str, token: str, times: int) -> list[float]:
+    """Like `timed`, with the bearer token (the pages' client keeps its sign-in cookie)."""
+    samples = []
+    for _ in range(times):
+        t0 = time.perf_counter()
+        response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+        samples.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+    return samples
+
+
 def csrf(html: str) -> str:
     return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
 
@@ -129,6 +143,7 @@ def main() -> None:
             say(f"seeding {args.instances:,} instances of {PROCESS} (SQLite) ...")
             handle = seed(open_engine(database, sandbox), files)
             engine, clerk = handle.engine, handle.clerk
+            engine.users.create(OUTSIDER, PASSWORD, ["probation_officer"])
             measured = [engine.instances.start(clerk, PROCESS, business_key=f"M-{i:04d}").id for i in range(args.measured)]
             template = engine.instances.start(clerk, PROCESS, business_key="TEMPLATE")
             t0 = time.perf_counter()
@@ -158,17 +173,21 @@ def run_pages(url: str, tmp: Path, measured: list[str], args) -> None:
     picks = [rng.choice(measured) for _ in range(args.requests)]
 
     say(f"\nserver time, {args.requests} requests per page, signed in as a clerk (in-process, Flask test client):")
-    api = []
-    for _ in range(args.requests):
-        t0 = time.perf_counter()
-        assert client.get("/api/v1/tasks?limit=25", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-        api.append((time.perf_counter() - t0) * 1000)
+    api = timed_api(client, "/api/v1/tasks?limit=25", token, args.requests)
     say(summary("baseline: API task list (25)", api))
     inbox = timed(client, "/", args.requests)
     say(summary("inbox, first page (by due date)", inbox, api, TARGET_P95_MS))
     say(summary("inbox, page 40 (oldest first)", timed(client, "/?sort=oldest&page=40", args.requests), api, TARGET_P95_MS))
     say(summary("inbox, filtered (key, due, process)",
                 timed(client, f"/?business_key=B-001000&due_before=2100-01-01&process={PROCESS}", args.requests), api, TARGET_P95_MS))
+    say(summary("API case list (20 newest)", timed_api(client, "/api/v1/process-instances?limit=20", token, args.requests),
+                api, TARGET_P95_MS))
+    outsider = client.post("/api/v1/auth/token", json={"username": OUTSIDER, "password": PASSWORD}).json["access_token"]
+    say("  a reader who takes part in none of the cases:")
+    say(summary("API task list (25), empty", timed_api(client, "/api/v1/tasks?limit=25", outsider, args.requests),
+                api, TARGET_P95_MS))
+    say(summary("API case list (20 newest), empty",
+                timed_api(client, "/api/v1/process-instances?limit=20", outsider, args.requests), api, TARGET_P95_MS))
     task_times, case_times = [], []
     for instance_id in picks:
         task_times += timed(client, f"/tasks/{tasks[instance_id]}", 1)
