@@ -50,6 +50,16 @@ def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
         raise DisconnectionError(f"an idle database connection was lost: {err}") from err
 
 
+# A checkpoint copies the write-ahead log back into the database file and syncs both. At SQLite's
+# default (every 1,000 pages, some 50 task completions) 1 % of the commits ran one, 5-9 ms each,
+# 22 % of all the time spent committing. Every 10,000 pages, the pages each completion rewrites
+# (its instance's row, the inbox's index pages) are copied once where they were copied ten times:
+# completions 620 -> 781 and 678 -> 832 a second in two interleaved pairs of runs. What a power
+# cut may lose stays as synchronous=NORMAL has it: commits since the last checkpoint that the
+# operating system had not yet written (it writes within seconds); a crash of the process loses none.
+WAL_AUTOCHECKPOINT_PAGES = 10_000
+
+
 @event.listens_for(SAEngine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     module = type(dbapi_connection).__module__
@@ -58,6 +68,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA wal_autocheckpoint={WAL_AUTOCHECKPOINT_PAGES}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
