@@ -52,10 +52,10 @@ def _ping_if_idle(dbapi_connection, record, _proxy) -> None:
 
 # A checkpoint copies the write-ahead log back into the database file and syncs both. At SQLite's
 # default (every 1,000 pages, some 50 task completions) the slowest 1 % of commits ran one, 5-9 ms,
-# and made 22-23 % of all the time spent committing. Every 10,000 pages, the pages each completion rewrites
-# (its instance's row, the inbox's index pages) are copied once where they were copied ten times:
-# the mean commit of a completion fell from 251-299 to 188-211 µs in four pairs of runs (p99 from
-# 5.1-6.2 ms to 0.24-0.27 ms); one commit in several hundred now takes 29-42 ms. What a power
+# and made 22-23 % of all the time spent committing. Every 10,000 pages, the pages each completion
+# rewrites (its instance's row, the inbox's index pages) are copied once where they were copied ten
+# times: the mean commit of a completion fell from 251-299 to 188-211 µs in four pairs of runs (p99
+# from 5.1-6.2 ms to 0.24-0.27 ms); one commit in several hundred now takes 29-42 ms. What a power
 # cut may lose stays as synchronous=NORMAL has it: commits since the last checkpoint that the
 # operating system had not yet written (it writes within seconds); a crash of the process loses none.
 WAL_AUTOCHECKPOINT_PAGES = 10_000
