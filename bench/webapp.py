@@ -91,22 +91,13 @@ def fill(bind, template_id: str, copies: int, clerk_id: int, now) -> None:
         conn.execute(text("ANALYZE"))
 
 
-def timed(client, path: str, times: int) -> list[float]:
+def timed(client, path: str, times: int, token: str | None = None) -> list[float]:
+    """Milliseconds per GET; a page uses the client's sign-in cookie, the API the bearer `token`."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
     samples = []
     for _ in range(times):
         t0 = time.perf_counter()
-        response = client.get(path)
-        samples.append((time.perf_counter() - t0) * 1000)
-        assert response.status_code == 200, (path, response.status_code)
-    return samples
-
-
-def timed_api(client, path: str, token: str, times: int) -> list[float]:
-    """Like `timed`, with the bearer token (the pages' client keeps its sign-in cookie)."""
-    samples = []
-    for _ in range(times):
-        t0 = time.perf_counter()
-        response = client.get(path, headers={"Authorization": f"Bearer {token}"})
+        response = client.get(path, headers=headers)
         samples.append((time.perf_counter() - t0) * 1000)
         assert response.status_code == 200, (path, response.status_code)
     return samples
@@ -173,21 +164,21 @@ def run_pages(url: str, tmp: Path, measured: list[str], args) -> None:
     picks = [rng.choice(measured) for _ in range(args.requests)]
 
     say(f"\nserver time, {args.requests} requests per page, signed in as a clerk (in-process, Flask test client):")
-    api = timed_api(client, "/api/v1/tasks?limit=25", token, args.requests)
+    api = timed(client, "/api/v1/tasks?limit=25", args.requests, token)
     say(summary("baseline: API task list (25)", api))
     inbox = timed(client, "/", args.requests)
     say(summary("inbox, first page (by due date)", inbox, api, TARGET_P95_MS))
     say(summary("inbox, page 40 (oldest first)", timed(client, "/?sort=oldest&page=40", args.requests), api, TARGET_P95_MS))
     say(summary("inbox, filtered (key, due, process)",
                 timed(client, f"/?business_key=B-001000&due_before=2100-01-01&process={PROCESS}", args.requests), api, TARGET_P95_MS))
-    say(summary("API case list (20 newest)", timed_api(client, "/api/v1/process-instances?limit=20", token, args.requests),
+    say(summary("API case list (20 newest)", timed(client, "/api/v1/process-instances?limit=20", args.requests, token),
                 api, TARGET_P95_MS))
     outsider = client.post("/api/v1/auth/token", json={"username": OUTSIDER, "password": PASSWORD}).json["access_token"]
     say("  a reader who takes part in none of the cases:")
-    say(summary("API task list (25), empty", timed_api(client, "/api/v1/tasks?limit=25", outsider, args.requests),
+    say(summary("API task list (25), empty", timed(client, "/api/v1/tasks?limit=25", args.requests, outsider),
                 api, TARGET_P95_MS))
     say(summary("API case list (20 newest), empty",
-                timed_api(client, "/api/v1/process-instances?limit=20", outsider, args.requests), api, TARGET_P95_MS))
+                timed(client, "/api/v1/process-instances?limit=20", args.requests, outsider), api, TARGET_P95_MS))
     task_times, case_times = [], []
     for instance_id in picks:
         task_times += timed(client, f"/tasks/{tasks[instance_id]}", 1)
