@@ -19,6 +19,13 @@ def sqlite_engine(tmp_path):
     engine.dispose()
 
 
+def _commit_blobs(engine, commits: int) -> None:
+    """One commit per row, as the app commits each change."""
+    for _ in range(commits):
+        with engine.begin() as connection:
+            connection.exec_driver_sql("INSERT INTO blobs VALUES (randomblob(400000))")
+
+
 def _log_frames(engine) -> int:
     """Pages now in the log (a passive checkpoint reports them and copies what it can)."""
     with engine.connect() as connection:
@@ -31,9 +38,7 @@ def test_the_log_is_not_copied_back_before_it_holds_the_set_number_of_pages(sqli
     with sqlite_engine.begin() as connection:
         assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == WAL_AUTOCHECKPOINT_PAGES
         connection.exec_driver_sql("CREATE TABLE blobs (b BLOB)")
-    for _ in range(rows):  # one commit each, as the app commits each change
-        with sqlite_engine.begin() as connection:
-            connection.exec_driver_sql("INSERT INTO blobs VALUES (randomblob(400000))")
+    _commit_blobs(sqlite_engine, rows)
     # SQLite's default would have copied the log back at 1,000 pages and started it again.
     assert _log_frames(sqlite_engine) >= rows * PAGES_PER_ROW > 1000
 
@@ -41,8 +46,5 @@ def test_the_log_is_not_copied_back_before_it_holds_the_set_number_of_pages(sqli
 def test_a_checkpoint_runs_once_the_log_holds_the_set_number_of_pages(sqlite_engine):
     with sqlite_engine.begin() as connection:
         connection.exec_driver_sql("CREATE TABLE blobs (b BLOB)")
-    commits = WAL_AUTOCHECKPOINT_PAGES // PAGES_PER_ROW + 10
-    for _ in range(commits):
-        with sqlite_engine.begin() as connection:
-            connection.exec_driver_sql("INSERT INTO blobs VALUES (randomblob(400000))")
+    _commit_blobs(sqlite_engine, WAL_AUTOCHECKPOINT_PAGES // PAGES_PER_ROW + 10)
     assert _log_frames(sqlite_engine) < WAL_AUTOCHECKPOINT_PAGES

@@ -4,11 +4,12 @@ person started
 The case list (`GET /api/v1/process-instances`, newest first) sorted every case the reader may
 see before cutting the page: 183 ms on PostgreSQL and 186 ms on SQLite with 100,000 cases, for a
 clerk who took part in all of them. Read backwards through (created_at, id) it stops at the page
-(3.6 and 1.9 ms). The index also holds the columns the list's condition tests first (the starter,
+(6.1 and 1.9 ms with this index, one run each). The index also holds the columns the list's condition tests first (the starter,
 the process), so a reader who takes part in none of the cases costs SQLite no row lookups until
 one matches: 227 ms instead of 597 with (created_at, id) alone, and 430 ms with no index.
 The inbox's "tasks outside any lane, in cases I started" read every case on PostgreSQL's generic
-plan: an empty inbox took 115 ms there with 100,000 open tasks, 24 and 38 ms (two runs) with the index.
+plan: an empty inbox took 115-145 ms there with 100,000 open tasks, 24-39 ms (four runs) with the
+index.
 
 Revision ID: 0023
 Revises: 0022
