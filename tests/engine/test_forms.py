@@ -1,5 +1,8 @@
+import gc
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import SimpleNamespace
 
 import pytest
@@ -7,6 +10,20 @@ import pytest
 from engine.form_rules import form_problems
 from engine.forms import FormValidator, form_registry, schema_problems
 from engine.regex_safety import pattern_problems
+
+
+@contextmanager
+def cpu_seconds() -> Iterator[list[float]]:
+    """This thread's CPU time for the block, the garbage collector held off: a full collection of
+    a test worker's heap, started by chance inside the block, once took half a second."""
+    spent: list[float] = []
+    gc.disable()
+    started = time.thread_time()
+    try:
+        yield spent
+    finally:
+        spent.append(time.thread_time() - started)
+        gc.enable()
 
 REFUSAL = {
     "type": "object",
@@ -142,9 +159,9 @@ def test_ordinary_patterns_pass_and_stay_fast_on_long_input(pattern):
     assert pattern_problems(pattern) == []
     validator = FormValidator({"properties": {"a": {"type": "string", "pattern": pattern}}})
     for text in ("a" * 10_000 + "!", "x" * 10_000, "1," * 5_000 + "x", " " * 10_000 + "@"):
-        started = time.thread_time()
-        validator.errors({"a": text})
-        assert time.thread_time() - started < 0.15, (pattern, text[:5])
+        with cpu_seconds() as spent:
+            validator.errors({"a": text})
+        assert spent[0] < 0.15, (pattern, text[:5])
 
 
 @pytest.mark.parametrize("pattern", SLOW)
@@ -153,9 +170,9 @@ def test_a_catastrophic_pattern_that_got_stored_is_stopped_by_the_time_budget(pa
     validator = FormValidator({"properties": {"a": {"type": "string", "pattern": pattern}},
                                "patternProperties": {pattern: {}}}, pattern_budget_seconds=0.05)
     for text in ("a" * 10_000 + "!", "x" * 10_000, "a " * 5_000 + "!"):
-        started = time.thread_time()
-        validator.errors({"a": text, text: 1})
-        assert time.thread_time() - started < 0.15, (pattern, text[:5])
+        with cpu_seconds() as spent:
+            validator.errors({"a": text, text: 1})
+        assert spent[0] < 0.15, (pattern, text[:5])
 
 
 def test_a_pattern_checked_too_slowly_is_refused_not_accepted():
@@ -216,18 +233,18 @@ UNCOMPILABLE = [
 
 @pytest.mark.parametrize(("pattern", "words"), UNCOMPILABLE)
 def test_patterns_too_costly_to_compile_are_refused_at_deployment(pattern, words):
-    started = time.thread_time()
-    problems = pattern_problems(pattern)
-    assert time.thread_time() - started < 0.5
+    with cpu_seconds() as spent:
+        problems = pattern_problems(pattern)
+    assert spent[0] < 0.5
     assert len(problems) == 1 and words in problems[0], problems
 
 
 @pytest.mark.parametrize(("pattern", "words"), UNCOMPILABLE)
 def test_a_stored_pattern_too_costly_to_compile_is_never_compiled(pattern, words):
     validator = FormValidator({"properties": {"a": {"type": "string", "pattern": pattern}}})
-    started = time.thread_time()
-    errors = validator.errors({"a": "a" * 100})
-    assert time.thread_time() - started < 0.5
+    with cpu_seconds() as spent:
+        errors = validator.errors({"a": "a" * 100})
+    assert spent[0] < 0.5
     assert [e["field"] for e in errors] == ["/a"]
     assert "cannot be used" in errors[0]["message"] and words in errors[0]["message"]
 
@@ -236,9 +253,9 @@ def test_the_analysis_of_a_long_pattern_stays_fast():
     patterns = ["(" + "(?:x|y|z)?" * 99 + ")+", "(" + "(?:[a-z]|[0-9])" * 60 + ")+", "[" + "a-z" * 300 + "]+",
                 "(?i)(?:" + "ā|" * 400 + "b)+"]
     for pattern in patterns:
-        started = time.thread_time()
-        pattern_problems(pattern)
-        assert time.thread_time() - started < 0.5, pattern[:20]
+        with cpu_seconds() as spent:
+            pattern_problems(pattern)
+        assert spent[0] < 0.5, pattern[:20]
 
 
 def test_a_stored_form_nested_too_deeply_refuses_submissions_instead_of_crashing():
