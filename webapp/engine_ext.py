@@ -62,6 +62,7 @@ def init_app(app: Flask, clock: Clock | None = None) -> None:
             form_pattern_budget_seconds=settings.form_pattern_budget_seconds,
             four_eyes_approval=settings.four_eyes_approval,
             migration_batch=settings.migration_batch,
+            reach_probe_rows=settings.reach_probe_rows,
         ),
     )
     app.extensions["lieta_engine"] = engine

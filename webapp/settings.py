@@ -75,6 +75,7 @@ class Settings:
     # demo mode is off, off in demo mode (so `make run` and the tests deploy directly).
     four_eyes_approval: bool = False
     migration_batch: int = 50
+    reach_probe_rows: int = 1000
 
     ENV_NAMES = {
         "env": "LIETA_ENV",
@@ -124,6 +125,7 @@ class Settings:
         "seal_key_passphrase": "LIETA_SEAL_KEY_PASSPHRASE",
         "four_eyes_approval": "LIETA_FOUR_EYES",
         "migration_batch": "LIETA_MIGRATION_BATCH",
+        "reach_probe_rows": "LIETA_REACH_PROBE_ROWS",
     }
 
     @classmethod

@@ -9,6 +9,7 @@ from engine.models.incident import Incident, IncidentStatus
 from engine.models.instance import InstanceStatus, ProcessInstance
 from engine.models.lease import Lease
 from engine.models.message import Message, MessageCatalogueEntry, MessageStatus, MessageWait
+from engine.models.offer import TaskOffer
 from engine.models.property import CustodyAcknowledgement, CustodyEvent, PropertyItem
 from engine.models.task import HumanTask, TaskState
 from engine.models.timer import Timer, TimerStatus
@@ -53,6 +54,7 @@ __all__ = [
     "ProcessDefinition",
     "ProcessInstance",
     "PropertyItem",
+    "TaskOffer",
     "TaskState",
     "User",
     "UserRole",

@@ -33,6 +33,8 @@ class HumanTask(Base):
         Index("ix_human_tasks_assignee_state", "assignee_id", "state"),
         # Per-element instance counts (engine/services/element_counts.py), migration 0021.
         Index("ix_human_tasks_definition_counts", "definition_id", "state", "element_id", "instance_id"),
+        # The tasks and cases a person completed work in, found without reading the rest (0024).
+        Index("ix_human_tasks_completed_by", "completed_by", "instance_id", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -22,6 +22,7 @@ from engine import audit
 from engine.errors import N_, NotFound
 from engine.models import AuditEvent, HumanTask, ProcessInstance, ProcessSupervisor, ServiceGrant, TaskState, User
 from engine.roles import task_roles
+from engine.services.reach import ReachDecisions, own_case_ids, own_task_ids
 from engine.services.transaction import atomic
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ class Standing(enum.IntEnum):
 class AccessService:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self.reach = ReachDecisions(engine.clock, engine.settings.reach_probe_rows)
 
     # --- the rule, for one case --------------------------------------------------------------
 
@@ -83,13 +85,34 @@ class AccessService:
             return ProcessInstance.process_id.in_(granted)
         if actor.is_admin:
             return true()
-        supervised = self._supervised_processes(actor)
+        return self._takes_part(actor, self._supervised_processes(actor))
+
+    def _takes_part(self, actor: User, supervised: list[str]):
         takes_part = exists().where(HumanTask.instance_id == ProcessInstance.id, self.participation(actor))
         return or_(
             ProcessInstance.started_by == actor.id,
             ProcessInstance.process_id.in_(supervised) if supervised else false(),
             takes_part,
         )
+
+    def listed_instances(self, actor: User):
+        """`visible_instances` for a list: for a reader who takes part in few cases and
+        supervises none, tried only on the cases they take part in (engine/services/reach.py)."""
+        if actor.is_service_account or actor.is_admin:
+            return self.visible_instances(actor)
+        supervised = self._supervised_processes(actor)
+        visible = self._takes_part(actor, supervised)
+        if supervised or not self.reach.few(self.engine.session(), actor):
+            return visible
+        return and_(ProcessInstance.id.in_(own_case_ids(actor.id, actor.username, actor.unit_code, actor.roles)), visible)
+
+    def own_tasks(self, actor: User):
+        """For a reader who takes part in few cases, the tasks any list of theirs can hold (a
+        statement of task ids, to narrow the list to before the rule is tried); None: read the
+        list in its own order."""
+        if actor.is_service_account or actor.is_admin or not self.reach.few(self.engine.session(), actor):
+            return None
+        return own_task_ids(actor.id, actor.username, actor.unit_code, actor.roles)
 
     # --- how much of a case ------------------------------------------------------------------
 

@@ -43,6 +43,9 @@ class EngineSettings:
     # A deployment proposes its new versions and another analyst approves them (engine.services.approvals).
     four_eyes_approval: bool = False
     migration_batch: int = 50
+    # A reader whose part in cases comes to at most this many tasks and cases is served from
+    # their own rows (engine/services/reach.py).
+    reach_probe_rows: int = 1000
 
 
 class Engine:

@@ -27,7 +27,7 @@ from engine.models import (
 from engine.roles import roles_for_lane
 from engine.sandbox.limits import data_errors
 from engine.serialization import to_plain
-from engine.services import approvals, lanes
+from engine.services import approvals, lanes, offers
 from engine.services.access import AccessService
 from engine.services.change import unit_of_work
 from engine.services.runner import advance
@@ -210,7 +210,7 @@ class InstanceService:
         offset: int = 0,
     ) -> list[ProcessInstance]:
         """The cases the actor takes part in, newest first."""
-        query = select(ProcessInstance).where(self.engine.access.visible_instances(actor))
+        query = select(ProcessInstance).where(self.engine.access.listed_instances(actor))
         if process_id:
             query = query.where(ProcessInstance.process_id == process_id)
         if status:
@@ -270,6 +270,7 @@ class InstanceService:
             if instance is None or instance.status in (InstanceStatus.COMPLETED, InstanceStatus.TERMINATED):
                 raise Conflict(N_("the instance was ended at the same time by someone else"), instance_id=instance_id)
             self._resolve_incidents(actor, instance_id, now)
+            offers.withdraw_case(session, instance_id)
             session.execute(
                 update(HumanTask).where(HumanTask.instance_id == instance_id, HumanTask.state == TaskState.READY)
                 .values(state=TaskState.CANCELLED, completed_at=now, lock_version=HumanTask.lock_version + 1)

@@ -33,7 +33,7 @@ from engine.models import (
 )
 from engine.roles import ADMIN, PROCESS_ANALYST, role_for_lane
 from engine.serialization import dump_state, load_state
-from engine.services import approvals, lanes
+from engine.services import approvals, lanes, offers
 from engine.services.change import unit_of_work
 from engine.services.instances import UNLOADABLE
 from engine.services.runner import find_task
@@ -346,6 +346,8 @@ class MigrationService:
                 offer = lanes.offer_for(self.engine, lane, task.data)
                 values.update(candidates=offer.candidates, unit=offer.unit)
             write_versioned(session, row, values)
+            offers.replace(session, {"id": row.id, "instance_id": row.instance_id,
+                                     "role": row.role, "candidates": row.candidates, "unit": row.unit})
 
     def _close(self, item_id: int, status: ItemStatus, reasons: list[dict], changes: dict | None) -> None:
         session = self.engine.session()

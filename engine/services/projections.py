@@ -17,7 +17,7 @@ from sqlalchemy.orm.util import identity_key
 from engine import audit, messages
 from engine.models import HumanTask, MessageWait, ProcessInstance, TaskState, Timer, TimerStatus, User
 from engine.roles import role_for_lane
-from engine.services import lanes
+from engine.services import lanes, offers
 from engine.services.writes import close_unloaded, insert_rows, write_versioned
 from engine.timers import timer_due, waiting_timers
 
@@ -99,8 +99,10 @@ def project_tasks(
     ]
     if inspect(instance).persistent:
         insert_rows(session, HumanTask, new_rows)
+        offers.add(session, new_rows)
     else:
         session.add_all(HumanTask(**row) for row in new_rows)  # inserted after the new instance
+        offers.add(session, new_rows, through_orm=True)
     for task_id in ready_before - ready_now.keys():
         _close_inbox_row(session, workflow, task_id, now, completed_by)
     setattr(workflow, _PROJECTED_READY, set(ready_now))
@@ -133,6 +135,7 @@ def _close_inbox_row(session, workflow, task_id: str, now: datetime, completed_b
     done = spiff_task is not None and spiff_task.state == SpiffState.COMPLETED
     values = {"state": TaskState.COMPLETED if done else TaskState.CANCELLED, "completed_at": now}
     row = session.identity_map.get(identity_key(HumanTask, task_id))
+    offers.withdraw(session, task_id)
     if done and completed_by is not None:
         values["completed_by"] = completed_by.id
         if row is not None and row.assignee_id is None:

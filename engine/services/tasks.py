@@ -77,12 +77,15 @@ class TaskService:
         """The actor's tasks: offered to them, held or completed by them (admins: every task). A
         case's other tasks show in the case itself, to those who may read it."""
         everyone = not actor.is_service_account and actor.is_admin
-        query = _inbox_query(
-            None if everyone else self._mine(actor), bool(instance_id), bool(state), assignee == "me",
-        )
         params = {"limit": limit, "offset": offset, "instance_id": instance_id, "state": state, "me": actor.id}
         session = self.engine.session()
         with outside_transaction(session):
+            # One case's tasks are found through the case; otherwise a reader with few tasks
+            # is served from their own (engine/services/reach.py).
+            own = None if everyone or instance_id else self.engine.access.own_tasks(actor)
+            query = _inbox_query(
+                None if everyone else self._mine(actor), own, bool(instance_id), bool(state), assignee == "me",
+            )
             return list(session.scalars(query, params))
 
     def _mine(self, actor: User):
@@ -252,7 +255,7 @@ def _task_and_instance():
 
 
 @lru_cache(maxsize=4096)
-def _inbox_query(mine, by_instance: bool, by_state: bool, assigned_to_me: bool):
+def _inbox_query(mine, own, by_instance: bool, by_state: bool, assigned_to_me: bool):
     """The inbox's statement, built once per reader's condition and filter shape: the values come
     as parameters. Building the statement and its cache key on every request cost a hundred
     times what SQLite took to answer it.
@@ -262,6 +265,8 @@ def _inbox_query(mine, by_instance: bool, by_state: bool, assigned_to_me: bool):
     for any page size dearer than planning afresh and planned the statement again on every
     call, which cost more than running it."""
     query = select(HumanTask)
+    if own is not None:
+        query = query.where(HumanTask.id.in_(own))
     if by_instance:
         query = query.where(HumanTask.instance_id == bindparam("instance_id"))
     if by_state:

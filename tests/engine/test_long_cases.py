@@ -11,7 +11,7 @@ import pytest
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import func, select, update
 
-from engine.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, TaskState
+from engine.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, TaskOffer, TaskState
 from tests.support.loops import three_task_loop
 
 FIXTURE = Path(__file__).parent.parent / "fixtures" / "main_loop_state.json"
@@ -110,6 +110,7 @@ def test_a_case_stored_before_pruning_loads_and_runs_past_the_old_depth_stop(eng
     session.execute(update(ProcessInstance).where(ProcessInstance.id == instance_id).values(
         state=old["state"], data={"rounds": old["rounds_done"], "limit": old["limit"]}))
     session.execute(update(HumanTask).where(HumanTask.instance_id == instance_id).values(id=old["ready_task_id"]))
+    session.execute(update(TaskOffer).where(TaskOffer.instance_id == instance_id).values(task_id=old["ready_task_id"]))
     session.commit()
     engine.workflows.discard(instance_id)
 

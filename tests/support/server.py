@@ -22,8 +22,9 @@ import requests
 from SpiffWorkflow.util.task import TaskState as SpiffState
 from sqlalchemy import func, select
 
-from engine.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, TaskState
+from engine.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, TaskOffer, TaskState
 from engine.serialization import load_state
+from engine.services.offers import offer_keys
 
 LOOPBACK = "127.0.0.1"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -190,7 +191,8 @@ def instance_problems(engine, instance_id: str) -> list[str]:
     """Everything wrong with one stored instance, as sentences (empty when it is consistent).
 
     The stored workflow must load with its spec, and three records must tell the same story: the
-    workflow's task states, the `human_tasks` projection, and the audit trail.
+    workflow's task states, the `human_tasks` projection (with its offers index), and the audit
+    trail.
     """
     session = engine.session()
     instance = session.get(ProcessInstance, instance_id)
@@ -213,6 +215,10 @@ def instance_problems(engine, instance_id: str) -> list[str]:
     # history; the audit rows, checked below, keep all of it): those it keeps must be completed rows.
     if not completed <= completed_rows:
         problems.append(f"completed in the workflow {sorted(completed)} but in human_tasks {sorted(completed_rows)}")
+    offered = set(session.execute(select(TaskOffer.task_id, TaskOffer.key).where(TaskOffer.instance_id == instance_id)).all())
+    keyed = {(row.id, key) for row in rows if row.state == TaskState.READY for key in offer_keys(row.role, row.candidates, row.unit)}
+    if offered != keyed:
+        problems.append(f"task_offers {sorted(offered)} but the open rows' keys are {sorted(keyed)}")
     audited = completion_audit_counts(session, instance_id)
     if twice := sorted(task for task, n in audited.items() if n > 1):
         problems.append(f"tasks with more than one task_completed audit row: {twice}")

@@ -88,3 +88,13 @@ def deployed(api):
     response = api.deploy({"linear.bpmn": linear_process(tasks=3), "gateway.bpmn": gateway_process()})
     assert response.status_code == 201, response.json
     return response.json
+
+
+@pytest.fixture(params=["own rows", "in order"])
+def both_reaches(request, app):
+    """Lists answered both ways a reader can be served (engine/services/reach.py): from their own
+    rows (every reader of a test is one who takes part in few cases), and read in order, as a
+    reader who takes part in many is."""
+    if request.param == "in order":
+        app.extensions["lieta_engine"].access.reach.probe_rows = -1
+    return request.param

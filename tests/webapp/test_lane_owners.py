@@ -4,6 +4,9 @@ import pytest
 
 from tests.support.bpmn_builder import ProcessBuilder
 
+# Every list here is read both ways a reader can be served (engine/services/reach.py).
+pytestmark = pytest.mark.usefixtures("both_reaches")
+
 
 def owned_process(owners_expression: str):
     p = ProcessBuilder("owned")

@@ -11,6 +11,9 @@ import pytest
 
 from tests.support.bpmn_builder import ProcessBuilder
 
+# Every list here is read both ways a reader can be served (engine/services/reach.py).
+pytestmark = pytest.mark.usefixtures("both_reaches")
+
 INTAKE_FORM = {"type": "object", "properties": {"summary": {"type": "string"}}}
 REVIEW_FORM = {"type": "object", "properties": {"decision": {"type": "string", "enum": ["charge", "drop"]}}}
 

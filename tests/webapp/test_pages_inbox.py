@@ -11,6 +11,9 @@ from sqlalchemy import update
 from engine.models import HumanTask
 from tests.webapp.pages_support import csrf_of, sign_in
 
+# Every list here is read both ways a reader can be served (engine/services/reach.py).
+pytestmark = pytest.mark.usefixtures("both_reaches")
+
 
 def started(api, count: int, process: str = "linear", key: str = "K") -> list[str]:
     ids = []

@@ -46,7 +46,7 @@ def _wanted() -> InboxFilter:
 def inbox():
     engine, actor = get_engine(), signed_in_user()
     wanted = _wanted()
-    result = inbox_page(engine.session(), actor, wanted)
+    result = inbox_page(engine.session(), actor, wanted, engine.access.own_tasks(actor))
     return render_template(
         "pages/inbox.html", result=result, wanted=wanted, args=request.args,
         processes=process_names(engine.session(), request_language()), now=engine.clock.now(),

@@ -60,8 +60,11 @@ def task_condition(actor: User, show: str):
     return and_(HumanTask.state == TaskState.READY, chosen)
 
 
-def inbox_page(session, actor: User, wanted: InboxFilter) -> InboxPage:
+def inbox_page(session, actor: User, wanted: InboxFilter, own=None) -> InboxPage:
+    """`own`: the task ids to try the condition on first (AccessService.own_tasks), or None."""
     query = select(HumanTask).where(task_condition(actor, wanted.show))
+    if own is not None:
+        query = query.where(HumanTask.id.in_(own))
     if wanted.process_id:
         query = query.where(HumanTask.process_id == wanted.process_id)
     if wanted.business_key:
