@@ -3,7 +3,7 @@ server, and one keep-alive client completing tasks one request at a time.
 
 Starting 100,000 instances through the service layer would take far longer than the measurement,
 so the filler instances are bulk copies of one started instance (its `process_instances` row and
-its ready `human_tasks` row under new ids). Their state still names the template's task UUIDs,
+its ready `human_tasks` row and that row's offers under new ids). Their state still names the template's task UUIDs,
 which is harmless because they are never completed; the instances that are completed are started
 through the service layer like any other.
 """
@@ -82,7 +82,8 @@ def prepare(database: BenchDatabase, sandbox, bpmn_files: dict[str, str], proces
 def _bulk_copy(bind, template_id: str, copies: int, say) -> None:
     from sqlalchemy import insert, select, text
 
-    from engine.models import HumanTask, ProcessInstance
+    from engine.models import HumanTask, ProcessInstance, TaskOffer
+    from engine.services.offers import offer_rows
 
     instances, tasks = ProcessInstance.__table__, HumanTask.__table__
     with bind.begin() as conn:
@@ -95,7 +96,9 @@ def _bulk_copy(bind, template_id: str, copies: int, say) -> None:
         # One transaction per batch keeps the SQLite WAL and PostgreSQL's memory bounded.
         with bind.begin() as conn:
             conn.execute(insert(instances), [{**instance_row, "id": i} for i in new_ids])
-            conn.execute(insert(tasks), [{**task_row, "id": str(uuid.uuid4()), "instance_id": i} for i in new_ids])
+            task_rows = [{**task_row, "id": str(uuid.uuid4()), "instance_id": i} for i in new_ids]
+            conn.execute(insert(tasks), task_rows)
+            conn.execute(insert(TaskOffer.__table__), [offer for row in task_rows for offer in offer_rows(row)])
         done += batch
         if done % 20000 < FILL_BATCH or done == copies:
             say(f"    filled {done:,} of {copies:,} instances")
