@@ -3,7 +3,8 @@ filtered, sorted and cut to one page, with the total for the pager.
 
 The condition is the access rule's own `offered_condition` (lane role and unit, or a named lane
 owner), so the inbox never offers a task the API would refuse. It reads open tasks only, through
-the (state, due_at) and (state, created_at) indexes of migration 0012.
+the (state, due_at) and (state, created_at) indexes of migration 0012, or, for a reader who takes
+part in few cases, only their own (engine/services/reach.py).
 """
 
 from __future__ import annotations
