@@ -35,6 +35,8 @@ class HumanTask(Base):
         Index("ix_human_tasks_definition_counts", "definition_id", "state", "element_id", "instance_id"),
         # The tasks and cases a person completed work in, found without reading the rest (0024).
         Index("ix_human_tasks_completed_by", "completed_by", "instance_id", "id"),
+        # The inbox without a state filter, read in creation order (0025).
+        Index("ix_human_tasks_created", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)

@@ -15,7 +15,7 @@ from engine.models import HumanTask, InstanceStatus, ProcessInstance, ServiceGra
 from engine.roles import task_roles
 from engine.serialization import plain_input, to_plain
 from engine.services import lanes, runner
-from engine.services.access import AccessService, Standing, offered_condition
+from engine.services.access import AccessService, Standing, completed_by, offered_condition
 from engine.services.change import unit_of_work
 from engine.services.reads import outside_transaction
 from engine.services.transaction import atomic
@@ -290,6 +290,6 @@ def _my_tasks(user_id: int, service_account: bool, username: str, unit_code: str
     return or_(
         offered_condition(username, unit_code, roles),
         HumanTask.assignee_id == user_id,
-        HumanTask.completed_by == user_id,
+        completed_by(user_id),
         HumanTask.role.is_(None) & HumanTask.candidates.is_(None) & HumanTask.instance_id.in_(started),
     )

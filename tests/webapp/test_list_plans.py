@@ -71,6 +71,16 @@ def test_the_case_list_reads_the_newest_cases_in_index_order(api, deployed, user
     assert "ix_process_instances_created" in plan and not _sorts(plan), plan
 
 
+def test_the_inbox_without_a_state_filter_reads_tasks_in_creation_order(api, deployed):
+    _read_in_order(api)
+    for _ in range(3):
+        api.start("linear", as_user="clerk")
+    statement, parameters, tasks = _statement_of(api, "/api/v1/tasks?limit=2", "clerk", "human_tasks")
+    assert len(tasks) == 2
+    plan = _plan(api, statement, parameters)
+    assert "ix_human_tasks_created" in plan and not _sorts(plan), plan
+
+
 def test_the_inbox_finds_the_cases_a_person_started_through_an_index(api, deployed):
     _read_in_order(api)
     api.start("linear", as_user="clerk")
