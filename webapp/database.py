@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.pool import Pool
 
+from webapp import sqlite_statistics
 from webapp.extensions import db
 
 
@@ -18,7 +19,9 @@ def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # Writers wait for each other instead of failing at once; the optimistic version check
         # (not the lock wait) is what refuses a conflicting change.
-        return {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        # A connection reads the planner statistics when it opens: replaced hourly, it sees those
+        # the scheduler gathered (webapp/sqlite_statistics.py).
+        return {"connect_args": {"timeout": 30, "check_same_thread": False}, "pool_recycle": 3600}
     # No `pool_pre_ping`: it cost a round trip on every checkout, that is on every request and
     # every transaction. A connection is tested only after it lay idle (see _ping_if_idle).
     return {"pool_size": 10, "max_overflow": 20}
@@ -73,6 +76,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    sqlite_statistics.gather_if_missing(dbapi_connection)
 
 
 def _driver_error(dbapi_connection) -> type[Exception]:

@@ -1,7 +1,7 @@
 """The background scheduler of a web process (APScheduler 3): fires due timers, retries
 incidents with backoff, routes the message outbox, expires buffered messages, forgets expired sign-in
-failure counters, moves a batch of cases of a version migration and seals new audit rows into the
-hash chain.
+failure counters, moves a batch of cases of a version migration, seals new audit rows into the
+hash chain and, on SQLite, gathers the planner's statistics every hour.
 
 Several processes may run it against one PostgreSQL database: each timer, message and retry is
 claimed inside the transaction that acts on it, so nothing happens twice. On SQLite one process
@@ -22,6 +22,7 @@ from flask import Flask
 
 from engine.errors import EngineError
 from engine.services.leases import acquire
+from webapp import sqlite_statistics
 from webapp.engine_ext import get_engine
 from webapp.extensions import db
 
@@ -33,7 +34,7 @@ def run_engine_jobs(app: Flask, holder: str) -> dict[str, int]:
     """One round of background work; returns what it did (for logs and tests)."""
     settings = app.config["LIETA_SETTINGS"]
     done = {"timers": 0, "retries": 0, "outbox": 0, "buffered": 0, "expired": 0, "sealed": 0, "sign_in_counters": 0,
-            "migrated": 0}
+            "migrated": 0, "statistics": 0}
     with app.app_context():
         engine = get_engine()
         try:
@@ -44,6 +45,8 @@ def run_engine_jobs(app: Flask, holder: str) -> dict[str, int]:
                         return done
                 except EngineError:
                     return done  # another process took the lease at the same moment
+                refresher = app.extensions.setdefault("lieta_sqlite_statistics", sqlite_statistics.Refresher())
+                done["statistics"] = int(refresher.run_if_due(db.session, engine.clock.now()))
             done["timers"] = engine.timers.fire_due(limit=settings.timer_batch)
             done["retries"] = engine.incidents.retry_due()
             done["outbox"] = engine.messages.dispatch_pending()
