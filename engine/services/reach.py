@@ -3,12 +3,13 @@
 The access rule (engine/services/access.py) is a condition on each row. Read in the list's own
 order, a reader who holds many of the rows reaches a full page soon; one who holds few makes the
 database test every row first (the case list took such a reader 227-420 ms at 100,000 cases).
-Those readers are served the other way round: the tasks and cases they reach (offered by key,
-held, completed, started, supervised) come from indexes, and only those rows are tested against
-the rule and sorted. The rule still decides every row, so the answer is the same either way.
+Those readers are served the other way round: the tasks and cases they take part in (offered by
+key, held, completed, started) come from indexes, and only those rows are tested against the
+rule and sorted. The rule still decides every row, so the answer is the same either way.
 
 Which kind a reader is, is probed (at most `probe_rows` + 1 index entries, the setting
-LIETA_REACH_PROBE_ROWS) and remembered for DECISION_TTL: a stale decision costs time, never a different answer.
+LIETA_REACH_PROBE_ROWS) and remembered for DECISION_TTL: a stale decision costs time, never a
+different answer.
 """
 
 from __future__ import annotations
