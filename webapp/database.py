@@ -19,9 +19,10 @@ def engine_options(url: str) -> dict:
     if url.startswith("sqlite"):
         # Writers wait for each other instead of failing at once; the optimistic version check
         # (not the lock wait) is what refuses a conflicting change.
-        # A connection reads the planner statistics when it opens: replaced hourly, it sees those
-        # the scheduler gathered (webapp/sqlite_statistics.py).
-        return {"connect_args": {"timeout": 30, "check_same_thread": False}, "pool_recycle": 3600}
+        # A connection reads the planner statistics when it opens: replaced as often as the
+        # scheduler gathers them, it sees the last gathering (webapp/sqlite_statistics.py).
+        return {"connect_args": {"timeout": 30, "check_same_thread": False},
+                "pool_recycle": int(sqlite_statistics.REFRESH_EVERY.total_seconds())}
     # No `pool_pre_ping`: it cost a round trip on every checkout, that is on every request and
     # every transaction. A connection is tested only after it lay idle (see _ping_if_idle).
     return {"pool_size": 10, "max_overflow": 20}

@@ -6,8 +6,8 @@ the judge's own ten tasks (9-18 ms with statistics). `ANALYZE` under an analysis
 each index instead of reading it whole: 4.7 ms at 100,000 cases, against 227 ms unlimited.
 
 A connection opened on a database without statistics gathers them at once; the scheduler's
-holder refreshes them every hour, and pooled connections are replaced every hour (`pool_recycle`
-in webapp/database.py), since a connection reads the statistics only when it opens.
+holder refreshes them every REFRESH_EVERY, and pooled connections are replaced as often
+(`pool_recycle` in webapp/database.py), since a connection reads the statistics only when it opens.
 PostgreSQL needs none of this: its autovacuum keeps its statistics.
 """
 
